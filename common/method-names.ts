@@ -1,0 +1,16 @@
+// The names of every API method, kept free of any dependency so the Electron preload can
+// allow-list them without bundling the schemas. common/contract.ts is checked against it.
+
+export const METHOD_NAMES = ['app.info', 'app.ping', 'policy.summary'] as const;
+
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && (METHOD_NAMES as readonly string[]).includes(value);
+}
+
+/** The IPC channel a method travels on in the Electron shell. */
+export const methodChannel = (method: MethodName): string => `airlock:${method}`;
+
+/** The single channel the main process pushes events on. */
+export const EVENT_CHANNEL = 'airlock:event';

@@ -1,0 +1,126 @@
+// The managed policy: the file IT drops on a kiosk to decide what it may do. It is read once at
+// start, validated strictly, and a broken file stops Airlock rather than being half-applied.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { AirlockError } from '../../../common/errors.ts';
+import type { PolicySummary } from '../../../common/contract.ts';
+
+export const PLATFORM_IDS = ['tiktok', 'bluesky', 'mastodon', 'x', 'youtube', 'facebook', 'instagram', 'linkedin'] as const;
+
+const MAX_POLICY_BYTES = 256 * 1024;
+
+export const PolicySchema = z
+  .object({
+    $schema: z.string().optional(),
+    policyVersion: z.literal(1),
+    organisation: z.string().min(1).max(200).default('Unnamed organisation'),
+    kioskName: z.string().min(1).max(200).default('Airlock kiosk'),
+    platforms: z.array(z.enum(PLATFORM_IDS)).max(PLATFORM_IDS.length).default(['tiktok']),
+    approval: z
+      .object({ twoPerson: z.boolean().default(true) })
+      .strict()
+      .default({ twoPerson: true }),
+    packages: z
+      .object({
+        signatures: z.enum(['required', 'optional']).default('required'),
+        trustedKeys: z.array(z.string().min(1).max(512)).max(64).default([]),
+      })
+      .strict()
+      .default({ signatures: 'required', trustedKeys: [] }),
+    media: z
+      .object({ roots: z.array(z.string().min(1).max(1024)).max(16).default([]) })
+      .strict()
+      .default({ roots: [] }),
+    idleLockMinutes: z.number().int().min(1).max(240).default(5),
+    language: z.enum(['en', 'et']).default('en'),
+    trainingMode: z.boolean().default(false),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof PolicySchema>;
+
+export interface LoadedPolicy {
+  policy: Policy;
+  source: 'file' | 'built-in defaults';
+  path: string | null;
+}
+
+/** Where IT puts the policy on each operating system. */
+export function defaultPolicyPath(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return path.win32.join(process.env.ProgramData ?? 'C:\\ProgramData', 'Airlock', 'policy.json');
+  if (platform === 'darwin') return '/Library/Application Support/Airlock/policy.json';
+  return '/etc/airlock/policy.json';
+}
+
+export function builtInPolicy(): Policy {
+  return PolicySchema.parse({ policyVersion: 1 });
+}
+
+export function parsePolicy(text: string, origin: string): Policy {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new AirlockError(
+      'policy.malformed',
+      'The kiosk policy file is damaged, so Airlock will not start. Ask IT to check it.',
+      `${origin}: not valid JSON (${(err as Error).message})`,
+    );
+  }
+  const parsed = PolicySchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new AirlockError(
+      'policy.invalid',
+      'The kiosk policy file has settings Airlock does not accept, so Airlock will not start. Ask IT to check it.',
+      `${origin}: ${issues}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads the policy at `file`. A missing file means built-in defaults (an unmanaged laptop or
+ * a trainer's demo); an unreadable, oversized or invalid one is an error, never ignored.
+ */
+export async function loadPolicy(file: string): Promise<LoadedPolicy> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { policy: builtInPolicy(), source: 'built-in defaults', path: null };
+    throw new AirlockError(
+      'policy.unreadable',
+      'The kiosk policy file could not be read, so Airlock will not start. Ask IT to check it.',
+      `${file}: ${(err as Error).message}`,
+    );
+  }
+  if (bytes.length > MAX_POLICY_BYTES) {
+    throw new AirlockError(
+      'policy.too-large',
+      'The kiosk policy file is far larger than any real policy, so Airlock will not start. Ask IT to check it.',
+      `${file}: ${bytes.length} bytes (limit ${MAX_POLICY_BYTES})`,
+    );
+  }
+  return { policy: parsePolicy(bytes.toString('utf8'), file), source: 'file', path: file };
+}
+
+export function summarisePolicy(loaded: LoadedPolicy): PolicySummary {
+  const { policy } = loaded;
+  return {
+    source: loaded.source,
+    path: loaded.path,
+    organisation: policy.organisation,
+    kioskName: policy.kioskName,
+    enabledPlatforms: [...policy.platforms],
+    twoPersonApproval: policy.approval.twoPerson,
+    signedPackages: policy.packages.signatures,
+    trustedKeyCount: policy.packages.trustedKeys.length,
+    idleLockMinutes: policy.idleLockMinutes,
+    language: policy.language,
+    trainingMode: policy.trainingMode,
+  };
+}
