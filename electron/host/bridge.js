@@ -46,11 +46,9 @@
   }
 
   const listeners = new Set();
-  let streaming = false;
 
   // EventSource cannot send an Authorization header, so the stream is read with fetch.
   async function stream() {
-    streaming = true;
     for (;;) {
       try {
         const response = await fetch('/_airlock/events', { headers: { authorization: `Bearer ${key}` }, cache: 'no-store' });
@@ -85,9 +83,11 @@
   function subscribe(listener) {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
     listeners.add(listener);
-    if (!streaming) void stream();
     return () => listeners.delete(listener);
   }
+
+  // Connect at once, as the Electron shell's channel is, so early events are not missed.
+  if (key) void stream();
 
   Object.defineProperty(window, 'airlock', {
     value: Object.freeze({ invoke, subscribe }),

@@ -51,7 +51,7 @@ describe('home screen in Chromium through the browser shell', () => {
   it('round-trips a call and its event through window.airlock', async () => {
     const page = await openPage(t.shell.url);
     await page.getByRole('button', { name: 'Check connection to Airlock' }).click();
-    await expect.poll(() => page.getByTestId('connection').textContent()).toMatch(/^✓ Connected/);
+    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 6000 }).toMatch(/^✓ Connected/);
     const direct = await page.evaluate(() => window.airlock!.invoke('app.ping', { nonce: 'from-page' }));
     expect(direct).toMatchObject({ ok: true, value: { nonce: 'from-page' } });
     const unknown = await page.evaluate(() => window.airlock!.invoke('fs.readFile', { path: '/etc/passwd' }));

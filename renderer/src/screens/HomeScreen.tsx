@@ -46,7 +46,11 @@ function useConnectionCheck(): [ConnectionCheck, () => void] {
         5000,
       ),
     );
-    Promise.race([Promise.all([call('app.ping', { nonce }), heard]), timeout])
+    // The live-update stream may still be connecting when the button is pressed, so the ping
+    // repeats until its echo arrives or the timeout ends the check.
+    const ping = () => call('app.ping', { nonce });
+    const repeat = setInterval(() => void ping().catch(() => {}), 400);
+    Promise.race([Promise.all([ping(), heard]), timeout])
       .then(() => setCheck({ state: 'ok', millis: Math.round(performance.now() - started) }))
       .catch((err: unknown) =>
         setCheck({
@@ -54,7 +58,10 @@ function useConnectionCheck(): [ConnectionCheck, () => void] {
           error: err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: 'The check failed.', detail: String(err) },
         }),
       )
-      .finally(() => stop());
+      .finally(() => {
+        clearInterval(repeat);
+        stop();
+      });
   };
   return [check, run];
 }
