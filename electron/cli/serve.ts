@@ -18,7 +18,7 @@ Serves Airlock's screens and API on 127.0.0.1 and prints the address to open.
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'run the browser shell on 127.0.0.1 and print its address',
+  summary: 'Run the browser shell on 127.0.0.1 and print its address',
   usage: USAGE,
   async run(args, io) {
     let values;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AirlockError } from '../../../common/errors.ts';
 import type { PolicySummary } from '../../../common/contract.ts';
+import { PLATFORM_IDS } from '../../../common/platforms.ts';
 
-export const PLATFORM_IDS = ['tiktok', 'bluesky', 'mastodon', 'x', 'youtube', 'facebook', 'instagram', 'linkedin'] as const;
 
 const MAX_POLICY_BYTES = 256 * 1024;
 

@@ -1,6 +1,7 @@
 // The home screen: which shell Airlock runs in, its version, and the policy IT has set.
 import { useEffect, useState } from 'react';
 import type { AirlockErrorValue } from '../../../common/errors.ts';
+import { PLATFORM_LABELS, type PlatformId } from '../../../common/platforms.ts';
 import { ApiError, call, subscribe } from '../api/client.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useAppStore } from '../state/app-store.ts';
@@ -10,16 +11,6 @@ const SHELL_LABEL = {
   browser: 'Browser shell (development, tests and training)',
 } as const;
 
-const PLATFORM_LABEL: Record<string, string> = {
-  tiktok: 'TikTok',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  x: 'X',
-  youtube: 'YouTube',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  linkedin: 'LinkedIn',
-};
 
 type ConnectionCheck =
   | { state: 'idle' }
@@ -112,7 +103,7 @@ export function HomeScreen() {
             <dt>Policy</dt>
             <dd>{policy.source === 'file' ? `From ${policy.path}` : 'No policy file: built-in defaults'}</dd>
             <dt>Platforms</dt>
-            <dd>{policy.enabledPlatforms.map((p) => PLATFORM_LABEL[p] ?? p).join(', ') || 'None'}</dd>
+            <dd>{policy.enabledPlatforms.map((p) => PLATFORM_LABELS[p as PlatformId] ?? p).join(', ') || 'None'}</dd>
             <dt>Approval</dt>
             <dd>{policy.twoPersonApproval ? 'A second person must approve every post' : 'Authors may publish their own posts'}</dd>
             <dt>USB packages</dt>
