@@ -21,6 +21,10 @@ export class AirlockError extends Error {
     this.detail = detail;
   }
 
+  static fromValue(value: AirlockErrorValue): AirlockError {
+    return new AirlockError(value.code, value.message, value.detail);
+  }
+
   toValue(): AirlockErrorValue {
     return this.detail === undefined
       ? { code: this.code, message: this.message }
