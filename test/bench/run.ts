@@ -1,0 +1,288 @@
+// `npm run bench`: speed and memory figures for importing and sanitising, each printed as a
+// ratio against a reference run alongside it (cp, vips), never as an absolute time. It reports
+// and exits 0 even when a figure is over its goal; it exits 1 only if a figure could not be
+// measured. BENCH_SIZE_MIB (default 1024) sets the size of the large video.
+//
+// Cache fairness: caches cannot be dropped without root tricks, so every large-file run, the
+// reference and the code under test alike, starts with the source warm in the page cache
+// (read once, untimed) and with nothing dirty (a global sync, untimed). Both sides then pay
+// the same cost: moving the bytes and flushing their own output to disk. Reference and subject
+// runs alternate, twice each, and the better of each pair counts.
+
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { BlobStore } from '../../electron/services/ingest/blob-store.ts';
+import { sanitizeImage } from '../../electron/services/sanitize/image.ts';
+import { stripMp4Metadata } from '../../electron/services/sanitize/mp4/index.ts';
+import { makeSeedVideo, writeBusyPhoto, writePaddedMp4 } from './fixtures.ts';
+import type { Figure } from './measure.ts';
+import {
+  best,
+  copyAndSync,
+  formatFigure,
+  kibToMb,
+  median,
+  runCommand,
+  seconds,
+  settleDisk,
+  sizeLabel,
+  timed,
+  warmRead,
+  withinGoal,
+} from './measure.ts';
+
+const MIB = 1024 * 1024;
+const VIPS = '/usr/bin/vips';
+const RSS_CHILD = fileURLToPath(new URL('./import-rss-child.ts', import.meta.url));
+const RSS_LIMIT_MB = 250;
+const LAG_GOAL_MS = 50;
+// monitorEventLoopDelay records the whole interval between its timer's ticks, so an idle loop
+// reads as the resolution itself; the lag is what comes on top of it.
+const LAG_RESOLUTION_MS = 5;
+
+interface BenchContext {
+  dir: string;
+  sizeMib: number;
+  /** The large MP4 (BENCH_SIZE_MIB) and one a quarter of its size, for the RSS growth check. */
+  bigVideo: string;
+  quarterVideo: string;
+  quarterMib: number;
+  photo: string;
+}
+
+interface Bench {
+  name: string;
+  measure: (ctx: BenchContext) => Promise<Figure[]>;
+}
+
+const execFileAsync = promisify(execFile);
+let nextRun = 0;
+
+function freshPath(ctx: BenchContext, stem: string): string {
+  nextRun += 1;
+  return join(ctx.dir, `${stem}-${nextRun}`);
+}
+
+/** Times cp+sync and `subject` alternately, twice each, from the same starting state. */
+async function bestOfTwoAgainstCopy(ctx: BenchContext, src: string, subject: (dest: string) => Promise<void>): Promise<{ copyMs: number; subjectMs: number }> {
+  const copyRuns: number[] = [];
+  const subjectRuns: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    const copyDest = freshPath(ctx, 'cp-out');
+    await settleDisk();
+    await warmRead(src);
+    copyRuns.push((await timed(() => copyAndSync(src, copyDest))).ms);
+    await rm(copyDest, { force: true });
+
+    const subjectDest = freshPath(ctx, 'subject-out');
+    await settleDisk();
+    await warmRead(src);
+    subjectRuns.push((await timed(() => subject(subjectDest))).ms);
+    await rm(subjectDest, { recursive: true, force: true });
+  }
+  return { copyMs: best(copyRuns), subjectMs: best(subjectRuns) };
+}
+
+async function importInto(dataDir: string, src: string): Promise<void> {
+  await mkdir(dataDir);
+  const store = await BlobStore.open(dataDir);
+  await store.importFile(src);
+}
+
+const importSpeed: Bench = {
+  name: 'import-1gib',
+  measure: async (ctx) => {
+    // BlobStore.open (two mkdirs and a readdir) is inside the timing; it is noise next to 1 GiB.
+    const { copyMs, subjectMs } = await bestOfTwoAgainstCopy(ctx, ctx.bigVideo, (dest) => importInto(dest, ctx.bigVideo));
+    return [
+      {
+        name: 'import-1gib',
+        details: `size=${sizeLabel(ctx.sizeMib)} import=${seconds(subjectMs)} cp+sync=${seconds(copyMs)} (best of 2)`,
+        ratio: subjectMs / copyMs,
+        goal: 1.3,
+      },
+    ];
+  },
+};
+
+async function childPeakRss(ctx: BenchContext, src: string): Promise<number> {
+  const dataDir = freshPath(ctx, 'rss-store');
+  try {
+    const { stdout } = await execFileAsync(process.execPath, [RSS_CHILD, dataDir, src]);
+    const { peakRssKiB } = JSON.parse(stdout) as { peakRssKiB: number };
+    return kibToMb(peakRssKiB);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const importMemory: Bench = {
+  name: 'import-rss',
+  measure: async (ctx) => {
+    const smallMb = await childPeakRss(ctx, ctx.quarterVideo);
+    const bigMb = await childPeakRss(ctx, ctx.bigVideo);
+    const small = sizeLabel(ctx.quarterMib);
+    const big = sizeLabel(ctx.sizeMib);
+    return [
+      {
+        name: 'import-rss',
+        details: `${small}=${smallMb.toFixed(1)}MB ${big}=${bigMb.toFixed(1)}MB`,
+        ratio: bigMb / smallMb,
+        goal: 1.2,
+      },
+      {
+        name: 'import-rss-peak',
+        details: `${big}=${bigMb.toFixed(1)}MB limit=${RSS_LIMIT_MB}MB`,
+        ratio: bigMb / RSS_LIMIT_MB,
+        goal: 1,
+      },
+    ];
+  },
+};
+
+const imageSanitise: Bench = {
+  name: 'image-sanitise',
+  measure: async (ctx) => {
+    // One untimed run of each first: the figure is steady-state work, not sharp's first call.
+    await sanitizeImage(ctx.photo, freshPath(ctx, 'warm.jpg'));
+    await runCommand(VIPS, ['copy', ctx.photo, `${freshPath(ctx, 'warm-vips')}.jpg`]);
+    const sanitiseRuns: number[] = [];
+    const vipsRuns: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const clean = `${freshPath(ctx, 'clean')}.jpg`;
+      sanitiseRuns.push((await timed(() => sanitizeImage(ctx.photo, clean))).ms);
+      const copy = `${freshPath(ctx, 'vips')}.jpg`;
+      vipsRuns.push((await timed(() => runCommand(VIPS, ['copy', ctx.photo, copy]))).ms);
+    }
+    const sanitiseMs = median(sanitiseRuns);
+    const vipsMs = median(vipsRuns);
+    const { size } = await stat(ctx.photo);
+    return [
+      {
+        name: 'image-sanitise',
+        details: `4000x3000 ${(size / 1_000_000).toFixed(1)}MB sanitise=${sanitiseMs.toFixed(0)}ms vips-copy=${vipsMs.toFixed(0)}ms (median of 3)`,
+        ratio: sanitiseMs / vipsMs,
+        goal: 1.5,
+      },
+    ];
+  },
+};
+
+const videoStrip: Bench = {
+  name: 'video-strip',
+  measure: async (ctx) => {
+    // stripMp4Metadata fsyncs its output, so the reference is cp plus sync of the copy too.
+    const { copyMs, subjectMs } = await bestOfTwoAgainstCopy(ctx, ctx.bigVideo, async (dest) => {
+      await stripMp4Metadata(ctx.bigVideo, dest);
+    });
+    return [
+      {
+        name: 'video-strip',
+        details: `size=${sizeLabel(ctx.sizeMib)} strip=${seconds(subjectMs)} cp+sync=${seconds(copyMs)} (best of 2)`,
+        ratio: subjectMs / copyMs,
+        goal: 1.5,
+      },
+    ];
+  },
+};
+
+const eventLoopLag: Bench = {
+  name: 'event-loop-lag',
+  measure: async (ctx) => {
+    const dataDir = freshPath(ctx, 'lag-store');
+    await settleDisk();
+    await warmRead(ctx.bigVideo);
+    await mkdir(dataDir);
+    const store = await BlobStore.open(dataDir);
+    const histogram = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+    histogram.enable();
+    let importMs: number;
+    try {
+      importMs = (await timed(() => store.importFile(ctx.bigVideo))).ms;
+    } finally {
+      histogram.disable();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    const lag = (ns: number): number => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
+    const p99 = lag(histogram.percentile(99));
+    return [
+      {
+        name: 'event-loop-lag',
+        details: `p99=${p99.toFixed(1)}ms (max=${lag(histogram.max).toFixed(1)}ms, ${histogram.count} samples, import of ${sizeLabel(ctx.sizeMib)} in ${seconds(importMs)})`,
+        ratio: p99 / LAG_GOAL_MS,
+        goal: 1,
+      },
+    ];
+  },
+};
+
+const BENCHES: Bench[] = [imageSanitise, importSpeed, importMemory, videoStrip, eventLoopLag];
+
+function readSizeMib(): number {
+  const raw = process.env.BENCH_SIZE_MIB ?? '1024';
+  const mib = Number(raw);
+  if (!Number.isInteger(mib) || mib < 4 || mib >= 4000) {
+    throw new RangeError(`BENCH_SIZE_MIB must be a whole number from 4 to 3999, not ${JSON.stringify(raw)}`);
+  }
+  return mib;
+}
+
+async function buildContext(dir: string, sizeMib: number): Promise<BenchContext> {
+  const quarterMib = Math.max(1, Math.floor(sizeMib / 4));
+  const seed = await makeSeedVideo(dir);
+  const bigVideo = join(dir, `video-${sizeMib}MiB.mp4`);
+  const quarterVideo = join(dir, `video-${quarterMib}MiB.mp4`);
+  await writePaddedMp4(seed, bigVideo, sizeMib * MIB);
+  await writePaddedMp4(seed, quarterVideo, quarterMib * MIB);
+  const photo = join(dir, 'photo-12mp.jpg');
+  await writeBusyPhoto(photo);
+  return { dir, sizeMib, bigVideo, quarterVideo, quarterMib, photo };
+}
+
+async function main(): Promise<number> {
+  const sizeMib = readSizeMib();
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-bench-'));
+  const removeNow = (): void => rmSync(dir, { recursive: true, force: true });
+  const onSignal = (): void => {
+    removeNow();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const figures: Figure[] = [];
+  const failed: string[] = [];
+  try {
+    console.log(`bench: building fixtures in ${dir} (large video ${sizeLabel(sizeMib)})`);
+    const ctx = await buildContext(dir, sizeMib);
+    for (const bench of BENCHES) {
+      try {
+        for (const figure of await bench.measure(ctx)) {
+          figures.push(figure);
+          console.log(formatFigure(figure));
+        }
+      } catch (err) {
+        failed.push(bench.name);
+        console.log(`bench ${bench.name}: could not be measured: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const over = figures.filter((figure) => !withinGoal(figure)).map((figure) => figure.name);
+  const parts = [`${figures.length} figures`, over.length === 0 ? 'none over goal' : `over goal: ${over.join(', ')}`];
+  if (failed.length > 0) parts.push(`not measured: ${failed.join(', ')}`);
+  console.log(`bench summary: ${parts.join('; ')}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
