@@ -55,6 +55,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['electron/host/bridge.js'],
     languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
   },
@@ -107,6 +112,41 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['electron/services/**/*.ts', 'electron/platforms/**/*.ts'],
+    // The egress client is the one place allowed raw sockets; platform simulators are loopback
+    // servers used only in tests and training mode. Flat config replaces earlier rule options,
+    // so the layering patterns are repeated here.
+    ignores: ['electron/services/egress/**', 'electron/platforms/*/simulator*.ts', 'electron/platforms/*/simulator/**'],
+    rules: (() => {
+      const egressOnly = 'Services and platforms reach the network only through createEgressClient (electron/services/egress/http-client.ts), which checks every destination after DNS.';
+      const modules = ['http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'dns/promises'];
+      const rawNetwork = [...modules, ...modules.map((m) => `node:${m}`)].map((name) => ({ name, message: egressOnly }));
+      const moduleRe = '/^(node:)?(https?|http2|net|tls|dgram|dns(\\u002Fpromises)?)$|^undici/';
+      return {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: [electronOnlyInShell, ...rawNetwork],
+            patterns: [
+              into('main', 'Services must not depend on the Electron shell.'),
+              into('preload', 'Services must not depend on the Electron preload.'),
+              into('host', 'Services must not depend on the browser shell.'),
+              into('cli', 'Services must not depend on the command line.'),
+              into('renderer', 'Services must not import renderer code.'),
+              { regex: '^undici(/|$)', message: egressOnly },
+            ],
+          },
+        ],
+        'no-restricted-globals': ['error', ...['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest'].map((name) => ({ name, message: egressOnly }))],
+        'no-restricted-syntax': [
+          'error',
+          { selector: `ImportExpression[source.value=${moduleRe}]`, message: egressOnly },
+          { selector: `CallExpression[callee.name='require'][arguments.0.value=${moduleRe}]`, message: egressOnly },
+        ],
+      };
+    })(),
   },
   {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],

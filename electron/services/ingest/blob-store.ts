@@ -3,14 +3,10 @@
 // writes, and only a complete, fsynced, verified copy is ever renamed into place.
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Readable, Transform, Writable } from 'node:stream';
-import type { TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { AirlockError } from '../../../common/errors.ts';
 import { describe, errorCode, openOnStick, stickReadFailed } from './stick-read.ts';
 
@@ -278,65 +274,73 @@ export class BlobStore {
    * One streaming pass: stick → hash → temp file (or nowhere, when only verifying). Reads at
    * most one byte past the size seen at open, which is enough to notice a file that grows.
    */
+  /**
+   * Reads, hashes and writes in one pass with the three overlapped: while chunk N is hashed on
+   * this thread and written by the thread pool, chunk N+1 is already being read. At most three
+   * chunks are in memory, whatever the file size.
+   */
   private async copy(
     source: FileHandle,
     size: number,
     out: FileHandle | undefined,
     options: BlobImportOptions,
   ): Promise<{ sha256: string; bytes: number }> {
+    const hash = createHash('sha256');
+    // One byte past the expected size, so a file that grew since the scan is noticed.
+    const maxBytes = size + 1;
     let readError: unknown;
-    async function* fromStick(): AsyncGenerator<Buffer> {
-      try {
-        yield* readChunks(source, size + 1);
-      } catch (err) {
-        readError = err;
-        throw err;
-      }
-    }
-    const meter = new HashingMeter(size, options.onProgress);
-    const sink = out === undefined ? discard() : writeTo(out);
+    const readAt = (position: number): Promise<Buffer> => {
+      const buffer = Buffer.allocUnsafe(Math.min(COPY_CHUNK_BYTES, maxBytes - position));
+      const pending = source.read(buffer, 0, buffer.length, position).then(
+        ({ bytesRead }) => buffer.subarray(0, bytesRead),
+        (err: unknown) => {
+          readError = err;
+          throw err;
+        },
+      );
+      pending.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+      return pending;
+    };
+    let bytes = 0;
+    let writing: Promise<void> = Promise.resolve();
     try {
-      await pipeline(Readable.from(fromStick()), meter, sink, options.signal ? { signal: options.signal } : {});
+      let next: Promise<Buffer> | null = readAt(0);
+      while (next !== null) {
+        const chunk: Buffer = await next;
+        if (chunk.length === 0) break;
+        const offset = bytes;
+        bytes += chunk.length;
+        next = bytes < maxBytes ? readAt(bytes) : null;
+        await writing;
+        writing = out === undefined ? Promise.resolve() : writeFully(out, chunk, offset);
+        writing.catch(() => {});
+        hash.update(chunk);
+        options.onProgress?.(bytes, size);
+        if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+      }
+      await writing;
     } catch (err) {
+      await writing.catch(() => {});
       if (options.signal?.aborted) {
         throw new AirlockError('ingest.cancelled', 'The import was stopped. Nothing was imported from this file.', describe(err));
       }
       if (readError !== undefined) throw stickReadFailed(readError, 'read');
       throw err;
     }
-    return { sha256: meter.hash.digest('hex'), bytes: meter.bytes };
+    return { sha256: hash.digest('hex'), bytes };
   }
 }
 
-/** Hashes and counts what flows through, and reports progress. */
-class HashingMeter extends Transform {
-  readonly hash: Hash = createHash('sha256');
-  bytes = 0;
-  private readonly total: number;
-  private readonly onProgress: ((bytesCopied: number, totalBytes: number) => void) | undefined;
-
-  constructor(total: number, onProgress: ((bytesCopied: number, totalBytes: number) => void) | undefined) {
-    super();
-    this.total = total;
-    this.onProgress = onProgress;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    try {
-      this.onProgress?.(this.bytes, this.total);
-    } catch (err) {
-      callback(err as Error);
-      return;
-    }
-    callback(null, chunk);
+async function writeFully(handle: FileHandle, chunk: Buffer, position: number): Promise<void> {
+  let written = 0;
+  while (written < chunk.length) {
+    const { bytesWritten } = await handle.write(chunk, written, chunk.length - written, position + written);
+    written += bytesWritten;
   }
 }
 
-// Positional reads and writes on handles we own, rather than FileHandle.createReadStream/
-// createWriteStream: those close the handle when destroyed, and the temp file still needs its
-// chmod and fsync after the copy.
+// Positional reads on a handle we own, rather than FileHandle.createReadStream, which closes
+// the handle when destroyed.
 async function* readChunks(handle: FileHandle, maxBytes: number): AsyncGenerator<Buffer> {
   let position = 0;
   while (position < maxBytes) {
@@ -346,30 +350,6 @@ async function* readChunks(handle: FileHandle, maxBytes: number): AsyncGenerator
     position += bytesRead;
     yield buffer.subarray(0, bytesRead);
   }
-}
-
-function writeTo(handle: FileHandle): Writable {
-  let position = 0;
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      (async () => {
-        let written = 0;
-        while (written < chunk.length) {
-          const result = await handle.write(chunk, written, chunk.length - written, position + written);
-          written += result.bytesWritten;
-        }
-        position += written;
-      })().then(() => callback(), callback);
-    },
-  });
-}
-
-function discard(): Writable {
-  return new Writable({
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
 }
 
 function normaliseDigest(sha256: string): string {

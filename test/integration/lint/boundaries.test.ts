@@ -47,6 +47,15 @@ describe('lint enforces the process boundaries', () => {
     expect(await boundaryErrors('electron/main/example.ts', "import { startBrowserShell } from '../host/server.ts';\nexport const x = startBrowserShell;\n")).not.toEqual([]);
   });
 
+  it('keeps raw network access out of services and platforms, except the egress client', async () => {
+    const code = "import https from 'node:https';\nexport const x = https;\n";
+    expect((await boundaryErrors('electron/services/publish/example.ts', code)).join('\n')).toMatch(/createEgressClient/);
+    expect(await boundaryErrors('electron/platforms/tiktok/client.ts', "import net from 'net';\nexport const x = net;\n")).not.toEqual([]);
+    expect(await boundaryErrors('electron/services/egress/example.ts', code)).toEqual([]);
+    const [result] = await eslint.lintText("export const x = fetch('https://example.invalid/');\n", { filePath: path.join(projectRoot, 'electron/services/publish/example.ts') });
+    expect(result!.messages.map((m) => m.ruleId)).toContain('no-restricted-globals');
+  });
+
   it('allows what the design allows', async () => {
     expect(await boundaryErrors('electron/main/example.ts', "import { app } from 'electron';\nimport { createCore } from '../services/core.ts';\nexport const x = [app, createCore];\n")).toEqual([]);
     expect(await boundaryErrors('electron/preload/example.ts', "import { contextBridge } from 'electron';\nexport const x = contextBridge;\n")).toEqual([]);
