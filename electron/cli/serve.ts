@@ -1,20 +1,27 @@
 // `airlock serve`: runs the browser shell, the same services and screens as the desktop app
 // served on 127.0.0.1, for development, tests, training demos and machines without Electron.
 import { parseArgs } from 'node:util';
-import { createCore } from '../services/core.ts';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openCore } from '../services/core.ts';
+import { defaultDataDir } from '../services/data-dir.ts';
 import { defaultPolicyPath, loadPolicy } from '../services/policy/policy.ts';
 import { airlockVersion } from '../services/version.ts';
 import { startBrowserShell } from '../host/server.ts';
 import { openAppWindow } from '../host/open-browser.ts';
 import type { CliCommand } from './command.ts';
 
-const USAGE = `Usage: airlock serve [--demo] [--no-open] [--port N] [--policy FILE]
+const USAGE = `Usage: airlock serve [--demo] [--no-open] [--port N] [--policy FILE] [--data DIR] [--media-root DIR]
 
 Serves Airlock's screens and API on 127.0.0.1 and prints the address to open.
   --demo         training mode: nothing leaves this machine
   --no-open      do not open a browser window, only print the address
   --port N       listen on port N (default: any free port)
-  --policy FILE  read the kiosk policy from FILE (default: $AIRLOCK_POLICY or ${defaultPolicyPath()})`;
+  --policy FILE  read the kiosk policy from FILE (default: $AIRLOCK_POLICY or ${defaultPolicyPath()})
+  --data DIR     keep the database and clean library in DIR (default: ${defaultDataDir()};
+                 with --demo, a fresh temporary folder)
+  --media-root DIR  also treat drives mounted below DIR as USB sticks (repeatable)`;
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -30,6 +37,8 @@ export const serveCommand: CliCommand = {
           'no-open': { type: 'boolean', default: false },
           port: { type: 'string' },
           policy: { type: 'string' },
+          data: { type: 'string' },
+          'media-root': { type: 'string', multiple: true },
           help: { type: 'boolean', default: false },
         },
         strict: true,
@@ -53,7 +62,15 @@ export const serveCommand: CliCommand = {
     }
     const policyFile = values.policy ?? io.env.AIRLOCK_POLICY ?? defaultPolicyPath();
     const policy = await loadPolicy(policyFile);
-    const core = createCore({ shell: 'browser', version: airlockVersion(), policy, trainingMode: values.demo });
+    const dataDir = values.data ?? (values.demo ? await mkdtemp(path.join(os.tmpdir(), 'airlock-demo-')) : defaultDataDir(io.env));
+    const core = await openCore({
+      shell: 'browser',
+      version: airlockVersion(),
+      policy,
+      dataDir,
+      trainingMode: values.demo,
+      extraMediaRoots: values['media-root'] ?? [],
+    });
     const shell = await startBrowserShell({ core, port });
 
     io.out(`Airlock ${airlockVersion()} browser shell${values.demo ? ' (training mode)' : ''}: ${shell.url}\n`);

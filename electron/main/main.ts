@@ -1,9 +1,10 @@
 // Airlock's Electron main process: hardens the app, loads the policy, builds the core, and
 // opens the one window. All behaviour lives in the services; this file only wires Electron.
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { EVENT_CHANNEL } from '../../common/method-names.ts';
-import { createCore } from '../services/core.ts';
+import { openCore } from '../services/core.ts';
 import { defaultPolicyPath, loadPolicy } from '../services/policy/policy.ts';
 import { denyPermissions, lockDownWebContents } from './hardening.ts';
 import { registerApiHandlers } from './ipc.ts';
@@ -22,7 +23,16 @@ async function start(): Promise<void> {
   handleAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'));
 
   const policy = await loadPolicy(process.env.AIRLOCK_POLICY ?? defaultPolicyPath());
-  const core = createCore({ shell: 'electron', version: app.getVersion(), policy });
+  const core = await openCore({
+    shell: 'electron',
+    version: app.getVersion(),
+    policy,
+    dataDir: process.env.AIRLOCK_DATA_DIR ?? path.join(app.getPath('userData'), 'data'),
+    workers: {
+      store: pathToFileURL(path.join(appRoot, 'dist', 'electron', 'store-worker.js')),
+      sanitize: pathToFileURL(path.join(appRoot, 'dist', 'electron', 'sanitize-worker.js')),
+    },
+  });
   registerApiHandlers(ipcMain, core.call);
 
   const window = new BrowserWindow({

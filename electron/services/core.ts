@@ -1,9 +1,15 @@
 // Airlock's core: every service, wired together once. Both shells (Electron and the browser
 // shell) build exactly this and only differ in how they carry calls and events to the renderer.
+import path from 'node:path';
 import type { AppInfo, ShellKind } from '../../common/contract.ts';
 import { EventBus } from './api/event-bus.ts';
 import { createDispatcher, type ApiDispatch } from './api/dispatcher.ts';
+import { ImportService } from './imports/import-service.ts';
+import { BlobStore } from './ingest/index.ts';
+import { VolumeWatcher } from './media/index.ts';
 import { summarisePolicy, type LoadedPolicy } from './policy/policy.ts';
+import { SanitizePool } from './sanitize/sanitize-pool.ts';
+import { openWorkerStore, type Store } from './store/store.ts';
 
 export interface Clock {
   now(): Date;
@@ -15,48 +21,88 @@ export interface CoreOptions {
   shell: ShellKind;
   version: string;
   policy: LoadedPolicy;
+  /** Where the database and the clean library live. */
+  dataDir: string;
   /** Demo/training mode from the command line; the policy can also switch it on. */
   trainingMode?: boolean;
   clock?: Clock;
+  /** Extra folders whose mounted sub-folders count as sticks (tests, the training "virtual stick"). */
+  extraMediaRoots?: string[];
+  /** False in tests, so sticks in the machine's own /media are not picked up. */
+  systemMediaRoots?: boolean;
+  /** Where the worker entry points are; the Electron build passes its bundled files. */
+  workers?: { store?: URL; sanitize?: URL };
 }
 
 export interface AirlockCore {
   call: ApiDispatch;
   events: EventBus;
   info: AppInfo;
+  imports: ImportService;
+  blobs: BlobStore;
+  volumes: VolumeWatcher;
   close(): Promise<void>;
 }
 
-export function createCore(options: CoreOptions): AirlockCore {
+export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const events = new EventBus();
   const trainingMode = options.trainingMode === true || options.policy.policy.trainingMode;
   const loadedPolicy: LoadedPolicy = trainingMode
     ? { ...options.policy, policy: { ...options.policy.policy, trainingMode: true } }
     : options.policy;
+  const { policy } = loadedPolicy;
   const info: AppInfo = {
     name: 'Airlock',
     version: options.version,
     shell: options.shell,
     trainingMode,
     platform: process.platform,
-    startedAt: clock.now().toISOString(),
+    startedAt: now().toISOString(),
   };
+
+  const store: Store = await openWorkerStore(path.join(options.dataDir, 'airlock.db'), options.workers?.store);
+  await store.call('imports.recoverInterrupted', { finishedAt: now().toISOString() });
+  const blobs = await BlobStore.open(path.join(options.dataDir, 'library'));
+  const sanitize = new SanitizePool(options.workers?.sanitize ? { workerUrl: options.workers.sanitize } : {});
+
+  const volumes = new VolumeWatcher({
+    roots: [...policy.media.roots, ...(options.extraMediaRoots ?? [])],
+    includeDefaultRoots: options.systemMediaRoots ?? true,
+  });
+  volumes.onDidInsert((v) => events.emit('media.inserted', { volumeId: v.volumeId, label: v.label, path: v.path }));
+  volumes.onDidRemove((v) => events.emit('media.removed', { volumeId: v.volumeId }));
+  await volumes.start();
+
+  const imports = new ImportService({ store, blobs, sanitize, policy, now, events, volumes: () => volumes.current() });
 
   const call = createDispatcher({
     'app.info': () => info,
     'app.ping': ({ nonce }) => {
-      const at = clock.now().toISOString();
+      const at = now().toISOString();
       events.emit('app.pinged', { nonce, at });
       return { nonce, at };
     },
     'policy.summary': () => summarisePolicy(loadedPolicy),
+    'media.volumes': () => ({ volumes: imports.listVolumes(), problem: volumes.problem() ?? null }),
+    'import.scan': ({ volumeId }) => imports.scan(volumeId),
+    'import.start': ({ volumeId }) => imports.start(volumeId),
+    'library.list': ({ offset, limit }) => imports.library(offset, limit),
   });
 
   return {
     call,
     events,
     info,
-    close: async () => {},
+    imports,
+    blobs,
+    volumes,
+    close: async () => {
+      await volumes.stop();
+      await imports.idle();
+      await sanitize.close();
+      await store.close();
+    },
   };
 }

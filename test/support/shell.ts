@@ -3,7 +3,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, type AirlockCore } from '../../electron/services/core.ts';
+import { openCore, type AirlockCore } from '../../electron/services/core.ts';
 import { loadPolicy } from '../../electron/services/policy/policy.ts';
 import { startBrowserShell, type BrowserShell } from '../../electron/host/server.ts';
 
@@ -14,11 +14,19 @@ export interface TestShell {
   stop(): Promise<void>;
 }
 
-export async function startTestShell(options: { policy?: Record<string, unknown>; trainingMode?: boolean } = {}): Promise<TestShell> {
+export async function startTestShell(options: { policy?: Record<string, unknown>; trainingMode?: boolean; mediaRoots?: string[] } = {}): Promise<TestShell> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-shell-test-'));
   const policyPath = path.join(dir, 'policy.json');
   if (options.policy) await writeFile(policyPath, JSON.stringify(options.policy));
-  const core = createCore({ shell: 'browser', version: '0.0.0-test', policy: await loadPolicy(policyPath), trainingMode: options.trainingMode ?? false });
+  const core = await openCore({
+    shell: 'browser',
+    version: '0.0.0-test',
+    policy: await loadPolicy(policyPath),
+    dataDir: path.join(dir, 'data'),
+    trainingMode: options.trainingMode ?? false,
+    systemMediaRoots: false,
+    extraMediaRoots: options.mediaRoots ?? [],
+  });
   const shell = await startBrowserShell({ core });
   const secret = new URL(shell.url).hash.replace('#key=', '');
   return {

@@ -68,6 +68,8 @@ const consoleLog: MediaLog = {
 export interface VolumeWatcherOptions {
   /** Extra media roots from the policy (`media.roots`). */
   roots?: readonly string[];
+  /** False leaves out the system's automount folders (/media, /Volumes, drive letters); tests use it. */
+  includeDefaultRoots?: boolean;
   platform?: MediaPlatform;
   /** Linux only. */
   mountTablePath?: string;
@@ -117,6 +119,7 @@ export class VolumeWatcher {
   readonly #platform: MediaPlatform;
   readonly #configuredRoots: string[];
   readonly #defaultRoots: string[];
+  readonly #includeDefaultRoots: boolean;
   readonly #mountTablePath: string;
   readonly #systemDrive: string | undefined;
   readonly #intervalMs: number;
@@ -157,7 +160,8 @@ export class VolumeWatcher {
         this.#configuredRoots.push(clean);
       }
     }
-    this.#defaultRoots = defaultMediaRoots(this.#platform, options.user ?? currentUser());
+    this.#includeDefaultRoots = options.includeDefaultRoots !== false;
+    this.#defaultRoots = this.#includeDefaultRoots ? defaultMediaRoots(this.#platform, options.user ?? currentUser()) : [];
     this.#mountTablePath = options.mountTablePath ?? '/proc/self/mounts';
     this.#systemDrive = (options.systemDrive ?? process.env['SystemDrive'])?.slice(0, 1).toUpperCase();
     this.#intervalMs = Math.max(50, options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS);
@@ -282,11 +286,11 @@ export class VolumeWatcher {
       for (const sighting of await this.#lookInMountTable([...this.#defaultRoots, ...roots])) {
         seen.set(sighting.path, sighting);
       }
-    } else if (this.#platform === 'darwin') {
+    } else if (this.#platform === 'darwin' && this.#includeDefaultRoots) {
       for (const sighting of await this.#lookForDeviceBoundaries('/Volumes', seen, ['/', '/System/Volumes/Data'])) {
         seen.set(sighting.path, sighting);
       }
-    } else if (this.#platform === 'win32') {
+    } else if (this.#platform === 'win32' && this.#includeDefaultRoots) {
       for (const sighting of await this.#lookAtDriveLetters()) seen.set(sighting.path, sighting);
     }
     for (const root of roots) {

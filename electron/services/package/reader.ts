@@ -61,11 +61,19 @@ const MAX_WALK_DEPTH = PACKAGE_LIMITS.pathSegments + 1;
 const MAX_PROBLEMS_IN_DETAIL = 20;
 
 interface FolderListing {
-  /** NFC relative path → path as spelled on disk (macOS may store names decomposed). */
+  /**
+   * Case-folded NFC relative path → path as spelled on disk. Folded because sticks use FAT or
+   * exFAT, which ignore case (and FUSE FAT drivers show 8.3 names in capitals); macOS may
+   * store names decomposed. The manifest itself refuses paths that differ only in case.
+   */
   files: Map<string, string>;
   ignored: string[];
   unsupported: string[];
   ambiguous: string[];
+}
+
+function folded(relativePath: string): string {
+  return relativePath.normalize('NFC').toLowerCase();
 }
 
 function errnoCode(err: unknown): string | undefined {
@@ -134,7 +142,7 @@ async function listFolder(root: string): Promise<FolderListing> {
         if (depth >= MAX_WALK_DEPTH) listing.unsupported.push(`${onDisk}/`);
         else await walk(onDisk, depth + 1);
       } else if (child.isFile()) {
-        const key = onDisk.normalize('NFC');
+        const key = folded(onDisk);
         if (listing.files.has(key)) listing.ambiguous.push(key);
         listing.files.set(key, onDisk);
       } else {
@@ -218,17 +226,17 @@ export async function readPackage(dir: string, options: ReadPackageOptions): Pro
   // Names below come from the stick's directory listing, so they are shown only as printable().
   const unlisted: string[] = [...listing.unsupported.map((entry) => `${printable(entry)} is a link, device or too deeply nested`)];
   unlisted.push(...listing.ambiguous.map((entry) => `${printable(entry)} exists twice under different spellings`));
-  const listed = new Set(manifest.files.map((file) => file.path));
-  for (const key of listing.files.keys()) {
+  const listed = new Set(manifest.files.map((file) => folded(file.path)));
+  for (const [key, onDisk] of listing.files) {
     if (key === MANIFEST_FILE || key === SIGNATURE_FILE || listed.has(key)) continue;
-    unlisted.push(`${printable(key)} is not listed in the manifest`);
+    unlisted.push(`${printable(onDisk.normalize('NFC'))} is not listed in the manifest`);
   }
   if (unlisted.length > 0) {
     const first = unlisted[0] ?? '';
     throw problemsError('package.tampered', unlisted, `The package was changed ${changedAfter}: ${first}.`);
   }
 
-  const missing = manifest.files.filter((file) => !listing.files.has(file.path)).map((file) => file.path);
+  const missing = manifest.files.filter((file) => !listing.files.has(folded(file.path))).map((file) => file.path);
   if (missing.length > 0) {
     throw problemsError(
       'package.incomplete',
@@ -242,7 +250,7 @@ export async function readPackage(dir: string, options: ReadPackageOptions): Pro
 
   if (options.checkFiles ?? true) {
     for (const file of manifest.files) {
-      const onDisk = path.join(root, ...(listing.files.get(file.path) ?? file.path).split('/'));
+      const onDisk = path.join(root, ...(listing.files.get(folded(file.path)) ?? file.path).split('/'));
       const mismatch = new AirlockError(
         'package.tampered',
         `The package was changed ${changedAfter}: ${file.path} does not match its checksum.`,

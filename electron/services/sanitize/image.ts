@@ -95,7 +95,8 @@ async function readTags(survey: ContainerSurvey, buf: Buffer): Promise<{ tags: E
 }
 
 const ENCODERS = {
-  jpeg: (img: Sharp) => img.jpeg({ quality: 90, chromaSubsampling: '4:2:0' }),
+  // One encoding pass: the platforms re-encode uploads anyway, so a second Huffman pass buys little.
+  jpeg: (img: Sharp) => img.jpeg({ quality: 88, chromaSubsampling: '4:2:0', optimiseCoding: false }),
   png: (img: Sharp) => img.png({ compressionLevel: 6 }),
   webp: (img: Sharp) => img.webp({ quality: 90 }),
 } as const;

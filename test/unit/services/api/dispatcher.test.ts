@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../../../common/errors.ts';
 import { createDispatcher, type ApiHandlers } from '../../../../electron/services/api/dispatcher.ts';
-import { createCore } from '../../../../electron/services/core.ts';
-import { builtInPolicy } from '../../../../electron/services/policy/policy.ts';
+import { openTestCore } from '../../../support/core.ts';
 
 const fixedClock = { now: () => new Date('2026-11-21T10:00:00.000Z') };
-const core = () =>
-  createCore({ shell: 'browser', version: '9.9.9', policy: { policy: builtInPolicy(), source: 'built-in defaults', path: null }, clock: fixedClock });
+const core = () => openTestCore({ version: '9.9.9', clock: fixedClock });
 
 describe('API dispatcher', () => {
   it('answers a known method with the {ok, value} envelope', async () => {
-    const result = await core().call('app.info', {});
+    const result = await (await core()).call('app.info', {});
     expect(result).toEqual({
       ok: true,
       value: expect.objectContaining({ name: 'Airlock', version: '9.9.9', shell: 'browser', startedAt: '2026-11-21T10:00:00.000Z' }),
@@ -18,7 +16,7 @@ describe('API dispatcher', () => {
   });
 
   it('refuses an unknown method with a clear error and no handler runs', async () => {
-    const result = await core().call('files.delete', {});
+    const result = await (await core()).call('files.delete', {});
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('api.unknown-method');
@@ -27,7 +25,7 @@ describe('API dispatcher', () => {
   });
 
   it('refuses arguments of the wrong type and names the field for IT', async () => {
-    const c = core();
+    const c = await core();
     let emitted = 0;
     c.events.subscribe(() => emitted++);
     const result = await c.call('app.ping', { nonce: 42 });
@@ -37,25 +35,30 @@ describe('API dispatcher', () => {
 
   it('refuses non-object arguments', async () => {
     for (const bad of ['x', 7, [], true]) {
-      const result = await core().call('app.info', bad);
+      const result = await (await core()).call('app.info', bad);
       expect(result).toMatchObject({ ok: false, error: { code: 'api.bad-arguments' } });
     }
   });
 
   it('emits the ping on the event stream only after a valid call', async () => {
-    const c = core();
+    const c = await core();
     const seen: unknown[] = [];
     c.events.subscribe((e) => seen.push(e));
     await c.call('app.ping', { nonce: 'abc' });
     expect(seen).toEqual([{ name: 'app.pinged', payload: { nonce: 'abc', at: '2026-11-21T10:00:00.000Z' } }]);
   });
 
+  const unused = () => {
+    throw new Error('not used');
+  };
   const handlersWith = (info: ApiHandlers['app.info']): ApiHandlers => ({
     'app.info': info,
     'app.ping': ({ nonce }) => ({ nonce, at: 'now' }),
-    'policy.summary': () => {
-      throw new Error('not used');
-    },
+    'policy.summary': unused,
+    'media.volumes': unused,
+    'import.scan': unused,
+    'import.start': unused,
+    'library.list': unused,
   });
 
   it('passes a staff-facing AirlockError through unchanged', async () => {

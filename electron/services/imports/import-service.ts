@@ -1,0 +1,102 @@
+// The import capability as the screens use it: which sticks are in, what a scan of one found,
+// one import at a time running in the background with progress and a final outcome on the
+// event stream, and the clean library that results.
+import { randomUUID } from 'node:crypto';
+import type { LibraryItem, ScanView, VolumeSummary } from '../../../common/contract.ts';
+import { AirlockError, toErrorValue } from '../../../common/errors.ts';
+import { SanitizeReport } from '../../../common/sanitize-report.ts';
+import type { EventBus } from '../api/event-bus.ts';
+import type { Volume } from '../media/index.ts';
+import { importFromSource, scanSource, type ImportDeps } from './import-session.ts';
+
+export interface ImportServiceDeps extends ImportDeps {
+  events: EventBus;
+  volumes: () => Volume[];
+}
+
+export class ImportService {
+  readonly #deps: ImportServiceDeps;
+  #running: Promise<void> | null = null;
+
+  constructor(deps: ImportServiceDeps) {
+    this.#deps = deps;
+  }
+
+  listVolumes(): VolumeSummary[] {
+    return this.#deps.volumes().map((v) => ({ volumeId: v.volumeId, label: v.label, path: v.path, readOnly: v.readOnly }));
+  }
+
+  /** Only sticks Airlock itself detected can be scanned or imported: the screens never name a path. */
+  #volume(volumeId: string): Volume {
+    const volume = this.#deps.volumes().find((v) => v.volumeId === volumeId);
+    if (!volume) throw new AirlockError('ingest.no-volume', 'That stick is no longer inserted. Insert it again and choose it from the list.', `volume ${volumeId}`);
+    return volume;
+  }
+
+  async scan(volumeId: string): Promise<ScanView> {
+    const volume = this.#volume(volumeId);
+    const { scan, package: pkg } = await scanSource(volume.path, this.#deps);
+    return {
+      volumeId,
+      accepted: scan.accepted.map((f) => ({ path: f.path, kind: f.kind, bytes: f.bytes })),
+      rejected: scan.rejected.map((f) => ({ path: f.path, reason: f.reason, code: f.code, skipped: f.skipped === true })),
+      totals: { accepted: scan.totals.accepted, acceptedBytes: scan.totals.acceptedBytes, rejected: scan.totals.rejected, skipped: scan.totals.skipped },
+      truncated: scan.truncated?.reason ?? null,
+      package: pkg,
+    };
+  }
+
+  /** Starts an import in the background; its progress and outcome arrive as events. */
+  start(volumeId: string): { sessionId: string } {
+    if (this.#running) throw new AirlockError('ingest.busy', 'An import is already running. Wait for it to finish.');
+    const volume = this.#volume(volumeId);
+    const sessionId = randomUUID();
+    const { events } = this.#deps;
+    this.#running = importFromSource(volume.path, this.#deps, {
+      sessionId,
+      volume: { id: volume.volumeId, label: volume.label, uuid: volume.identity.uuid ?? null, serial: volume.identity.serial ?? null },
+      onProgress: (p) => events.emit('import.progress', p),
+    })
+      .then(
+        (outcome) =>
+          events.emit('import.finished', {
+            sessionId,
+            ok: true,
+            error: null,
+            imported: outcome.imported.length,
+            posts: outcome.postIds.length,
+            rejected: outcome.rejected.filter((r) => !r.skipped).length,
+          }),
+        (err: unknown) => events.emit('import.finished', { sessionId, ok: false, error: toErrorValue(err), imported: 0, posts: 0, rejected: 0 }),
+      )
+      .finally(() => {
+        this.#running = null;
+      });
+    return { sessionId };
+  }
+
+  /** Resolves when the running import (if any) has finished. */
+  async idle(): Promise<void> {
+    await this.#running;
+  }
+
+  async library(offset: number, limit: number): Promise<{ total: number; items: LibraryItem[] }> {
+    const rows = await this.#deps.store.call('media.list', { limit, offset });
+    return {
+      total: await this.#deps.store.call('media.count', {}),
+      items: rows.map((r) => ({
+        id: String(r.id),
+        kind: r.kind as 'image' | 'video',
+        format: String(r.format),
+        originalName: String(r.original_name),
+        cleanSha256: String(r.clean_sha256),
+        thumbnailSha256: r.thumbnail_sha256 === null ? null : String(r.thumbnail_sha256),
+        width: r.width === null ? null : Number(r.width),
+        height: r.height === null ? null : Number(r.height),
+        bytes: Number(r.clean_bytes),
+        createdAt: String(r.created_at),
+        report: SanitizeReport.parse(JSON.parse(String(r.report_json))),
+      })),
+    };
+  }
+}

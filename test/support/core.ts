@@ -1,0 +1,27 @@
+// Opens Airlock's real core for a test, with its own temporary data folder and no system
+// media roots, and closes every core a test opened when the test file ends.
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { openCore, type AirlockCore, type CoreOptions } from '../../electron/services/core.ts';
+import { builtInPolicy } from '../../electron/services/policy/policy.ts';
+
+const opened: AirlockCore[] = [];
+afterAll(async () => {
+  await Promise.all(opened.splice(0).map((core) => core.close()));
+});
+
+export async function openTestCore(options: Partial<CoreOptions> = {}): Promise<AirlockCore> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'airlock-core-')));
+  const core = await openCore({
+    shell: 'browser',
+    version: '0.0.0-test',
+    policy: { policy: builtInPolicy(), source: 'built-in defaults', path: null },
+    systemMediaRoots: false,
+    ...options,
+    dataDir,
+  });
+  opened.push(core);
+  return core;
+}
