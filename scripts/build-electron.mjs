@@ -17,12 +17,21 @@ const common = { configFile: false, logLevel: 'warn', publicDir: false };
 await build({
   ...common,
   build: {
-    ssr: 'electron/main/main.ts',
+    ssr: true,
     outDir: 'dist/electron',
     emptyOutDir: true,
     target: 'node22',
     minify: false,
-    rollupOptions: { external, output: { format: 'es', entryFileNames: 'main.js' } },
+    rollupOptions: {
+      // The workers are entry points of their own: the main process starts them by file name.
+      input: {
+        main: 'electron/main/main.ts',
+        'store-worker': 'electron/services/store/store-worker.ts',
+        'sanitize-worker': 'electron/services/sanitize/sanitize-worker.ts',
+      },
+      external,
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
   },
 });
 

@@ -15,6 +15,14 @@ describe('Electron build output', () => {
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\s*\)/);
   });
 
+  it('builds the database and sanitiser workers as files of their own', () => {
+    for (const worker of ['store-worker.js', 'sanitize-worker.js']) {
+      const code = readFileSync(path.join(dist, worker), 'utf8');
+      expect(code).toMatch(/parentPort/);
+      expect(code).not.toMatch(/from ["']electron["']/);
+    }
+  });
+
   it('builds a main process that never includes the browser shell', () => {
     const main = readFileSync(path.join(dist, 'main.js'), 'utf8');
     expect(main).toContain('sandbox: true');
