@@ -22,7 +22,14 @@
     },
   };
 
+  // The cookie that lets <img> and <video> load library files; calls wait for it so that no
+  // screen can show a picture before it may load.
+  const session = key
+    ? fetch('/_airlock/session', { method: 'POST', headers: { authorization: `Bearer ${key}` }, cache: 'no-store' }).catch(() => {})
+    : Promise.resolve();
+
   async function invoke(method, args) {
+    await session;
     if (typeof method !== 'string') return { ok: false, error: { code: 'api.unknown-method', message: 'Unknown request.' } };
     try {
       const response = await fetch(`/_airlock/api/${encodeURIComponent(method)}`, {
@@ -86,7 +93,8 @@
     return () => listeners.delete(listener);
   }
 
-  // Connect at once, as the Electron shell's channel is, so early events are not missed.
+  // Connect at once, as the Electron shell's channel is, so early events are not missed; and
+  // fetch the cookie that lets <img> and <video> load library files.
   if (key) void stream();
 
   Object.defineProperty(window, 'airlock', {

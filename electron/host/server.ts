@@ -10,7 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AirlockError } from '../../common/errors.ts';
 import type { AirlockCore } from '../services/core.ts';
+import { LIBRARY_PATH_PREFIX, libraryResponse } from '../services/imports/library-files.ts';
 import { RENDERER_CSP, resolveRendererFile } from '../services/renderer-files.ts';
+import { stat } from 'node:fs/promises';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -84,6 +86,10 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const indexFile = path.join(rendererRoot, 'index.html');
   const secret = options.secret ?? randomBytes(32).toString('base64url');
   const expectedAuth = Buffer.from(`Bearer ${secret}`);
+  // <img> and <video> cannot send an Authorization header, so after an authorised handshake
+  // the page holds an HttpOnly, same-site cookie good only for library files.
+  const mediaSecret = randomBytes(32).toString('base64url');
+  const expectedCookie = Buffer.from(`airlock_media=${mediaSecret}`);
   const streams = new Set<http.ServerResponse>();
   let port = 0;
 
@@ -91,6 +97,12 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     const given = Buffer.from(req.headers.authorization ?? '');
     return given.length === expectedAuth.length && timingSafeEqual(given, expectedAuth);
   };
+
+  const hasMediaCookie = (req: http.IncomingMessage): boolean =>
+    (req.headers.cookie ?? '')
+      .split(';')
+      .map((c) => Buffer.from(c.trim()))
+      .some((c) => c.length === expectedCookie.length && timingSafeEqual(c, expectedCookie));
 
   // A web page elsewhere could point a DNS name at 127.0.0.1 (rebinding) or post across
   // origins; only requests addressed to this exact host and origin are served.
@@ -145,7 +157,26 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
         return;
       }
 
+      if (url.pathname === '/_airlock/session') {
+        if (req.method !== 'POST') return sendError(res, 405, 'api.method-not-allowed', 'Use POST.');
+        if (!authorised(req)) return sendError(res, 401, 'api.unauthorised', 'The request did not carry this launch\'s key.');
+        res.setHeader('set-cookie', `airlock_media=${mediaSecret}; HttpOnly; SameSite=Strict; Path=${LIBRARY_PATH_PREFIX}`);
+        return send(res, 200, JSON.stringify({ ok: true, value: null }));
+      }
+
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'api.method-not-allowed', 'Use GET.');
+
+      if (url.pathname.startsWith(LIBRARY_PATH_PREFIX)) {
+        if (!authorised(req) && !hasMediaCookie(req)) return sendError(res, 401, 'api.unauthorised', 'Not connected to Airlock.');
+        const found = await core.libraryFile(url.pathname);
+        const size = found ? (await stat(found.file).catch(() => null))?.size : undefined;
+        if (!found || size === undefined) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+        const answer = libraryResponse(size, found.contentType, req.headers.range);
+        res.writeHead(answer.status, { ...SECURITY_HEADERS, ...answer.headers });
+        if (req.method === 'HEAD' || answer.range === null) return res.end();
+        createReadStream(found.file, { start: answer.range.start, end: answer.range.end }).pipe(res);
+        return;
+      }
 
       if (url.pathname === '/_airlock/bridge.js') {
         return send(res, 200, await readFile(BRIDGE_FILE, 'utf8'), 'text/javascript; charset=utf-8');

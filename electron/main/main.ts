@@ -20,7 +20,6 @@ async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
 
   const appRoot = app.getAppPath();
-  handleAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'));
 
   const policy = await loadPolicy(process.env.AIRLOCK_POLICY ?? defaultPolicyPath());
   const core = await openCore({
@@ -33,6 +32,7 @@ async function start(): Promise<void> {
       sanitize: pathToFileURL(path.join(appRoot, 'dist', 'electron', 'sanitize-worker.js')),
     },
   });
+  handleAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'), core.libraryFile);
   registerApiHandlers(ipcMain, core.call);
 
   const window = new BrowserWindow({

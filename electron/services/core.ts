@@ -5,6 +5,7 @@ import type { AppInfo, ShellKind } from '../../common/contract.ts';
 import { EventBus } from './api/event-bus.ts';
 import { createDispatcher, type ApiDispatch } from './api/dispatcher.ts';
 import { ImportService } from './imports/import-service.ts';
+import { resolveLibraryFile, type LibraryFile } from './imports/library-files.ts';
 import { BlobStore } from './ingest/index.ts';
 import { VolumeWatcher } from './media/index.ts';
 import { summarisePolicy, type LoadedPolicy } from './policy/policy.ts';
@@ -41,6 +42,8 @@ export interface AirlockCore {
   imports: ImportService;
   blobs: BlobStore;
   volumes: VolumeWatcher;
+  /** The clean-library file behind a `/_airlock/media/<sha256>` path, or null. */
+  libraryFile(urlPath: string): Promise<LibraryFile | null>;
   close(): Promise<void>;
 }
 
@@ -98,6 +101,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     imports,
     blobs,
     volumes,
+    libraryFile: (urlPath) => resolveLibraryFile(urlPath, store, blobs),
     close: async () => {
       await volumes.stop();
       await imports.idle();

@@ -140,6 +140,14 @@ export const repositories = {
   'media.findByOriginal': (db: Db, a: { originalSha256: string }): { id: string; clean_sha256: string } | null =>
     (db.prepare(`SELECT id, clean_sha256 FROM media WHERE original_sha256 = ?`).get(a.originalSha256) as { id: string; clean_sha256: string } | undefined) ?? null,
 
+  /** What the library may serve for a hash: only clean media and thumbnails, never an original. */
+  'media.servable': (db: Db, a: { sha256: string }): { kind: 'clean' | 'thumbnail'; format: string } | null => {
+    const clean = db.prepare(`SELECT format FROM media WHERE clean_sha256 = ? LIMIT 1`).get(a.sha256) as { format: string } | undefined;
+    if (clean) return { kind: 'clean', format: clean.format };
+    const thumb = db.prepare(`SELECT 1 AS ok FROM media WHERE thumbnail_sha256 = ? LIMIT 1`).get(a.sha256) as { ok: number } | undefined;
+    return thumb ? { kind: 'thumbnail', format: 'webp' } : null;
+  },
+
   'media.list': (db: Db, a: { limit: number; offset: number }) =>
     db.prepare(`SELECT * FROM media ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).all(a.limit, a.offset) as Record<string, unknown>[],
 
