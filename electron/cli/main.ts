@@ -3,12 +3,13 @@
 import { AirlockError } from '../../common/errors.ts';
 import { airlockVersion } from '../services/version.ts';
 import type { CliCommand, CliIO } from './command.ts';
+import { importCommand, scanCommand } from './commands/ingest.ts';
 import { keygenCommand } from './commands/keygen.ts';
 import { packCommand } from './commands/pack.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { serveCommand } from './serve.ts';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, keygenCommand, packCommand, verifyCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, keygenCommand, packCommand, verifyCommand, scanCommand, importCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -74,17 +74,20 @@ export interface ImportOptions {
 const MANIFEST = 'manifest.json';
 const SIGNATURE = 'manifest.sig';
 
+/** A scan needs the policy; with a store it also says whether the package was imported before. */
+export type ScanDeps = Pick<ImportDeps, 'policy' | 'scanLimits'> & { store?: Store };
+
 interface InspectedSource extends SourceScan {
   contents: PackageContents | null;
 }
 
 /** Looks at a stick without writing anything anywhere: what would be imported and why not. */
-export async function scanSource(root: string, deps: Pick<ImportDeps, 'store' | 'policy' | 'scanLimits'>): Promise<SourceScan> {
+export async function scanSource(root: string, deps: ScanDeps): Promise<SourceScan> {
   const { scan, package: check } = await inspectSource(root, deps);
   return { scan, package: check };
 }
 
-async function inspectSource(root: string, deps: Pick<ImportDeps, 'store' | 'policy' | 'scanLimits'>): Promise<InspectedSource> {
+async function inspectSource(root: string, deps: ScanDeps): Promise<InspectedSource> {
   const scan = await scanVolume(root, deps.scanLimits ?? {});
   const refused = (error: AirlockErrorValue): InspectedSource => ({ scan, package: { kind: 'refused', error }, contents: null });
   const isControl = (p: string, name: string) => p.toLowerCase() === name;
@@ -127,7 +130,7 @@ async function inspectSource(root: string, deps: Pick<ImportDeps, 'store' | 'pol
       );
     }
   }
-  const previous = await deps.store.call('packages.find', { packageId: contents.manifest.packageId });
+  const previous = deps.store ? await deps.store.call('packages.find', { packageId: contents.manifest.packageId }) : null;
   return {
     scan,
     contents,
