@@ -112,6 +112,7 @@ export const contract = {
   },
   'import.scan': { args: z.object({ volumeId: z.string().min(1).max(64) }).strict(), result: ScanView },
   'import.start': { args: z.object({ volumeId: z.string().min(1).max(64) }).strict(), result: z.object({ sessionId: z.string() }) },
+  'media.eject': { args: z.object({ volumeId: z.string().min(1).max(64) }).strict(), result: z.object({ ejected: z.literal(true) }) },
   'library.list': {
     args: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     result: z.object({ total: z.number().int(), items: z.array(LibraryItem) }),

@@ -1,7 +1,7 @@
 // The names of every API method, kept free of any dependency so the Electron preload can
 // allow-list them without bundling the schemas. common/contract.ts is checked against it.
 
-export const METHOD_NAMES = ['app.info', 'app.ping', 'policy.summary', 'media.volumes', 'import.scan', 'import.start', 'library.list'] as const;
+export const METHOD_NAMES = ['app.info', 'app.ping', 'policy.summary', 'media.volumes', 'import.scan', 'import.start', 'media.eject', 'library.list'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 

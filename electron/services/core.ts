@@ -74,12 +74,15 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     roots: [...policy.media.roots, ...(options.extraMediaRoots ?? [])],
     includeDefaultRoots: options.systemMediaRoots ?? true,
   });
+  const imports = new ImportService({ store, blobs, sanitize, policy, now, events, volumes: () => volumes.current(), scanLimits: policy.media.limits });
+  // Before anything can import: blobs left by an import that died are not in the library.
+  await imports.sweepOrphans();
+
   volumes.onDidInsert((v) => events.emit('media.inserted', { volumeId: v.volumeId, label: v.label, path: v.path }));
   volumes.onDidRemove((v) => events.emit('media.removed', { volumeId: v.volumeId }));
   await volumes.start();
 
-  const imports = new ImportService({ store, blobs, sanitize, policy, now, events, volumes: () => volumes.current() });
-
+  let closing: Promise<void> | undefined;
   const call = createDispatcher({
     'app.info': () => info,
     'app.ping': ({ nonce }) => {
@@ -92,6 +95,11 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     'import.scan': ({ volumeId }) => imports.scan(volumeId),
     'import.start': ({ volumeId }) => imports.start(volumeId),
     'library.list': ({ offset, limit }) => imports.library(offset, limit),
+    'media.eject': async ({ volumeId }) => {
+      await imports.eject(volumeId);
+      await volumes.refresh();
+      return { ejected: true as const };
+    },
   });
 
   return {
@@ -102,11 +110,12 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     blobs,
     volumes,
     libraryFile: (urlPath) => resolveLibraryFile(urlPath, store, blobs),
-    close: async () => {
-      await volumes.stop();
-      await imports.idle();
-      await sanitize.close();
-      await store.close();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await volumes.stop();
+        await imports.idle();
+        await sanitize.close();
+        await store.close();
+      })()),
   };
 }

@@ -43,7 +43,7 @@ export const scanCommand: CliCommand = {
     if (!parsed) return args.includes('--help') ? 0 : 2;
     const { policy } = await loadPolicy(policyFile(parsed.values, io));
     const root = path.resolve(io.cwd, parsed.positionals[0]!);
-    const { scan, package: pkg } = await scanSource(root, { policy });
+    const { scan, package: pkg } = await scanSource(root, { policy, scanLimits: policy.media.limits });
     if (parsed.values.json) {
       io.out(`${JSON.stringify({ accepted: scan.accepted.map(({ path: p, sha256, kind, bytes }) => ({ path: p, sha256, kind, bytes })), rejected: scan.rejected, totals: scan.totals, truncated: scan.truncated ?? null, package: pkg }, null, 2)}\n`);
     } else {
@@ -84,7 +84,7 @@ export const importCommand: CliCommand = {
       await store.call('imports.recoverInterrupted', { finishedAt: new Date().toISOString() });
       const blobs = await BlobStore.open(path.join(dataDir, 'library'));
       let lastPercent = -1;
-      const outcome = await importFromSource(root, { store, blobs, sanitize, policy, now: () => new Date() }, {
+      const outcome = await importFromSource(root, { store, blobs, sanitize, policy, now: () => new Date(), scanLimits: policy.media.limits }, {
         replayAllowedBy: (parsed.values['allow-replay'] as string | undefined) ?? null,
         onProgress: (p) => {
           if (parsed.values.json) return;

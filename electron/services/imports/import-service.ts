@@ -6,7 +6,7 @@ import type { LibraryItem, ScanView, VolumeSummary } from '../../../common/contr
 import { AirlockError, toErrorValue } from '../../../common/errors.ts';
 import { SanitizeReport } from '../../../common/sanitize-report.ts';
 import type { EventBus } from '../api/event-bus.ts';
-import type { Volume } from '../media/index.ts';
+import { ejectVolume, type Volume } from '../media/index.ts';
 import { importFromSource, scanSource, type ImportDeps } from './import-session.ts';
 
 export interface ImportServiceDeps extends ImportDeps {
@@ -73,6 +73,26 @@ export class ImportService {
         this.#running = null;
       });
     return { sessionId };
+  }
+
+  /**
+   * Removes blobs nothing refers to: clean copies an import wrote before the process died, or
+   * originals it had not yet deleted. Runs at start-up, before any import can begin.
+   */
+  async sweepOrphans(): Promise<number> {
+    const referenced = new Set(await this.#deps.store.call('media.referencedBlobs', {}));
+    let removed = 0;
+    for (const sha of await this.#deps.blobs.list()) {
+      if (referenced.has(sha)) continue;
+      await this.#deps.blobs.remove(sha);
+      removed++;
+    }
+    return removed;
+  }
+
+  async eject(volumeId: string): Promise<void> {
+    if (this.#running) throw new AirlockError('media.eject-busy', 'Wait for the import to finish before ejecting the stick.');
+    await ejectVolume(this.#volume(volumeId));
   }
 
   /** Resolves when the running import (if any) has finished. */

@@ -73,6 +73,25 @@ export class BlobStore {
     return names.length;
   }
 
+  /** Every blob's SHA-256. For the start-up sweep of blobs nothing refers to any more. */
+  async list(): Promise<string[]> {
+    const out: string[] = [];
+    let prefixes: string[];
+    try {
+      prefixes = await readdir(this.blobsDir);
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return out;
+      throw err;
+    }
+    for (const prefix of prefixes) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const rest of await readdir(join(this.blobsDir, prefix))) {
+        if (SHA256_HEX.test(prefix + rest)) out.push(prefix + rest);
+      }
+    }
+    return out;
+  }
+
   pathFor(sha256: string): string {
     const digest = normaliseDigest(sha256);
     return join(this.blobsDir, digest.slice(0, 2), digest.slice(2));

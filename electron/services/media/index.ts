@@ -16,3 +16,5 @@ export { decodeMountField, parseMountLine, parseMountTable } from './mount-table
 export type { MountEntry } from './mount-table.ts';
 export { defaultMediaRoots, isBelowRoot, normaliseRoot, rootContaining } from './media-roots.ts';
 export type { MediaPlatform } from './media-roots.ts';
+export { ejectCommands, ejectVolume } from './eject.ts';
+export type { CommandRunner } from './eject.ts';

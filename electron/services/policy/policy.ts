@@ -29,9 +29,24 @@ export const PolicySchema = z
       .strict()
       .default({ signatures: 'required', trustedKeys: [] }),
     media: z
-      .object({ roots: z.array(z.string().min(1).max(1024)).max(16).default([]) })
+      .object({
+        roots: z.array(z.string().min(1).max(1024)).max(16).default([]),
+        /** What one stick may hold; anything beyond is refused with a reason (defaults in ingest/limits.ts). */
+        limits: z
+          .object({
+            maxDepth: z.number().int().min(1).max(32).optional(),
+            maxFiles: z.number().int().min(1).max(100_000).optional(),
+            maxTotalBytes: z.number().int().min(1).optional(),
+            maxBytes: z
+              .object({ image: z.number().int().min(1).optional(), video: z.number().int().min(1).optional(), text: z.number().int().min(1).optional() })
+              .strict()
+              .optional(),
+          })
+          .strict()
+          .default({}),
+      })
       .strict()
-      .default({ roots: [] }),
+      .default({ roots: [], limits: {} }),
     idleLockMinutes: z.number().int().min(1).max(240).default(5),
     language: z.enum(['en', 'et']).default('en'),
     trainingMode: z.boolean().default(false),

@@ -148,6 +148,9 @@ export const repositories = {
     return thumb ? { kind: 'thumbnail', format: 'webp' } : null;
   },
 
+  'media.referencedBlobs': (db: Db, _a: Record<string, never>): string[] =>
+    (db.prepare(`SELECT clean_sha256 AS sha FROM media UNION SELECT thumbnail_sha256 FROM media WHERE thumbnail_sha256 IS NOT NULL`).all() as { sha: string }[]).map((r) => r.sha),
+
   'media.list': (db: Db, a: { limit: number; offset: number }) =>
     db.prepare(`SELECT * FROM media ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).all(a.limit, a.offset) as Record<string, unknown>[],
 

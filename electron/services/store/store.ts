@@ -39,6 +39,7 @@ export async function openWorkerStore(file: string, workerUrl: URL = STORE_WORKE
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
+  let closing: Promise<void> | undefined;
 
   const failAll = (err: Error) => {
     failure = err;
@@ -75,12 +76,12 @@ export async function openWorkerStore(file: string, workerUrl: URL = STORE_WORKE
         worker.postMessage({ id, name, args });
       });
     },
-    close: async () => {
-      worker.removeAllListeners('exit');
-      await new Promise<void>((resolve) => {
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        worker.removeAllListeners('exit');
+        failure ??= new AirlockError('store.closed', 'Airlock is shutting down.');
         worker.once('exit', () => resolve());
         worker.postMessage({ close: true });
-      });
-    },
+      })),
   };
 }

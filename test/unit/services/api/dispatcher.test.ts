@@ -59,6 +59,7 @@ describe('API dispatcher', () => {
     'import.scan': unused,
     'import.start': unused,
     'library.list': unused,
+    'media.eject': unused,
   });
 
   it('passes a staff-facing AirlockError through unchanged', async () => {
