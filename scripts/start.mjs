@@ -4,8 +4,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { electronBinary } from './electron-binary.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const built = spawnSync(npm, ['run', '--silent', 'build'], { stdio: 'inherit' });
-if (built.status !== 0) process.exit(built.status ?? 1);
+// AIRLOCK_SKIP_BUILD: the test suite has built already, and rebuilding would empty dist/ under
+// the other tests' feet.
+if (!process.env.AIRLOCK_SKIP_BUILD) {
+  const built = spawnSync(npm, ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 
 const binary = electronBinary();
 const [command, args] = binary

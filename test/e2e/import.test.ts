@@ -1,7 +1,8 @@
 // The import workflow in Chromium through the browser shell: a real FAT stick with a signed
 // package appears under a watched media root, staff check it, import it, and see the clean
 // library with what was removed. Screenshots go to test/artifacts/.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -87,6 +88,12 @@ describe('importing a stick in the browser shell', () => {
     await page.screenshot({ path: await artifactPath('library.png'), fullPage: true });
   });
 
+  it('ejects the stick, which then leaves the list', async () => {
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('button', { name: 'Eject' }).click();
+    await page.getByTestId('no-sticks').waitFor({ timeout: 5000 });
+  });
+
   it('serves library files only with the session cookie, only clean ones, and with byte ranges', async () => {
     const items = await page.evaluate(() => window.airlock!.invoke('library.list', { offset: 0, limit: 10 }));
     const video = (items as { ok: true; value: { items: { kind: string; cleanSha256: string }[] } }).value.items.find((i) => i.kind === 'video')!;
@@ -103,7 +110,7 @@ describe('importing a stick in the browser shell', () => {
     expect(status).toBe(401);
     await context.close();
     // The original photo's hash is not servable even with the cookie.
-    const originalSha = (await import('node:crypto')).createHash('sha256').update(await readFile(path.join(mounted[0]!.dir, 'harbour.jpg'))).digest('hex');
+    const originalSha = createHash('sha256').update(stickFiles['harbour.jpg']!).digest('hex');
     expect(await page.evaluate(async (sha) => (await fetch(`_airlock/media/${sha}`)).status, originalSha)).toBe(404);
   });
 });

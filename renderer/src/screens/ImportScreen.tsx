@@ -124,9 +124,14 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
                   {v.path} {v.readOnly ? '· read-only' : ''}
                 </p>
               </div>
-              <button type="button" className="button" disabled={s.scanning !== null || importing} onClick={() => void s.scanVolume(v.volumeId)}>
-                {s.scanning === v.volumeId ? 'Checking…' : `Check ${v.label || 'stick'}`}
-              </button>
+              <div className="actions">
+                <button type="button" className="button" disabled={s.scanning !== null || importing} onClick={() => void s.scanVolume(v.volumeId)}>
+                  {s.scanning === v.volumeId ? 'Checking…' : `Check ${v.label || 'stick'}`}
+                </button>
+                <button type="button" className="button button--secondary" disabled={importing} onClick={() => void s.eject(v.volumeId)}>
+                  Eject
+                </button>
+              </div>
             </li>
           ))}
         </ul>

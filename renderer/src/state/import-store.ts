@@ -19,6 +19,7 @@ interface ImportState {
   refreshVolumes(): Promise<void>;
   scanVolume(volumeId: string): Promise<void>;
   startImport(volumeId: string): Promise<void>;
+  eject(volumeId: string): Promise<void>;
   reset(): void;
   listen(): () => void;
 }
@@ -62,6 +63,17 @@ export const useImportStore = create<ImportState>((set, get) => ({
     try {
       const { sessionId } = await call('import.start', { volumeId });
       set({ sessionId });
+    } catch (err) {
+      set({ error: asError(err) });
+    }
+  },
+
+  eject: async (volumeId) => {
+    set({ error: null });
+    try {
+      await call('media.eject', { volumeId });
+      set({ scan: get().scan?.volumeId === volumeId ? null : get().scan, outcome: null });
+      await get().refreshVolumes();
     } catch (err) {
       set({ error: asError(err) });
     }
