@@ -1,5 +1,7 @@
 // Every read and write Airlock makes to its database, as named functions of (db, args). They
 // run on the thread that owns the connection; Store calls them by name from anywhere.
+import { auditRepositories } from '../audit/audit-repositories.ts';
+import { staffRepositories } from '../staff/staff-repositories.ts';
 import type { Db } from './database.ts';
 
 export interface ImportSessionStart {
@@ -66,7 +68,7 @@ export interface ImportedPackageRow {
   imported_at: string;
 }
 
-export const repositories = {
+const importRepositories = {
   'imports.begin': (db: Db, s: ImportSessionStart): void => {
     db.prepare(
       `INSERT INTO import_sessions (id, started_at, state, source_path, volume_id, volume_label, volume_uuid, volume_serial)
@@ -173,6 +175,8 @@ export const repositories = {
       .prepare(`UPDATE import_sessions SET state = 'failed', finished_at = ?, error_code = 'ingest.interrupted', error_detail = 'Airlock stopped during this import' WHERE state = 'running'`)
       .run(a.finishedAt).changes,
 } as const;
+
+export const repositories = { ...importRepositories, ...staffRepositories, ...auditRepositories } as const;
 
 export type Repositories = typeof repositories;
 export type RepositoryName = keyof Repositories;
