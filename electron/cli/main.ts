@@ -6,10 +6,11 @@ import type { CliCommand, CliIO } from './command.ts';
 import { importCommand, scanCommand } from './commands/ingest.ts';
 import { keygenCommand } from './commands/keygen.ts';
 import { packCommand } from './commands/pack.ts';
+import { policyCommand } from './commands/policy.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { serveCommand } from './serve.ts';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, keygenCommand, packCommand, verifyCommand, scanCommand, importCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, keygenCommand, packCommand, verifyCommand, scanCommand, importCommand, policyCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -6,9 +6,19 @@ import { z } from 'zod';
 import { AirlockError } from '../../../common/errors.ts';
 import type { PolicySummary } from '../../../common/contract.ts';
 import { PLATFORM_IDS } from '../../../common/platforms.ts';
+import { parsePublicKey } from '../package/keys.ts';
 
 
 const MAX_POLICY_BYTES = 256 * 1024;
+
+function isPublicKey(text: string): boolean {
+  try {
+    parsePublicKey(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const PolicySchema = z
   .object({
@@ -24,7 +34,16 @@ export const PolicySchema = z
     packages: z
       .object({
         signatures: z.enum(['required', 'optional']).default('required'),
-        trustedKeys: z.array(z.string().min(1).max(512)).max(64).default([]),
+        trustedKeys: z
+          .array(
+            z
+              .string()
+              .min(1)
+              .max(512)
+              .refine((text) => isPublicKey(text), 'is not an Airlock public key (expected "airlock-ed25519 <base64>" as printed by airlock keygen)'),
+          )
+          .max(64)
+          .default([]),
       })
       .strict()
       .default({ signatures: 'required', trustedKeys: [] }),
@@ -72,29 +91,45 @@ export function builtInPolicy(): Policy {
   return PolicySchema.parse({ policyVersion: 1 });
 }
 
-export function parsePolicy(text: string, origin: string): Policy {
+export interface PolicyProblem {
+  /** JSON path of the setting, e.g. `$.packages.trustedKeys[0]`. */
+  path: string;
+  message: string;
+}
+
+function jsonPath(segments: readonly PropertyKey[]): string {
+  return segments.reduce<string>((out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : `${out}.${String(seg)}`), '$');
+}
+
+/** Every problem with a policy text, each with the JSON path it concerns; empty when valid. */
+export function policyProblems(text: string): PolicyProblem[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new AirlockError(
-      'policy.malformed',
-      'The kiosk policy file is damaged, so Airlock will not start. Ask IT to check it.',
-      `${origin}: not valid JSON (${(err as Error).message})`,
-    );
+    return [{ path: '$', message: `not valid JSON (${(err as Error).message})` }];
   }
   const parsed = PolicySchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-      .join('; ');
+  if (parsed.success) return [];
+  return parsed.error.issues.map((i) => ({
+    path: jsonPath(i.code === 'unrecognized_keys' ? [...i.path, ...(i.keys.length === 1 ? [i.keys[0]!] : [])] : i.path),
+    message: i.code === 'unrecognized_keys' ? `unknown setting${i.keys.length === 1 ? '' : 's'} ${i.keys.map((k) => JSON.stringify(k)).join(', ')}: a typo here could silently weaken the policy` : i.message,
+  }));
+}
+
+export function parsePolicy(text: string, origin: string): Policy {
+  const problems = policyProblems(text);
+  if (problems.length > 0) {
+    const malformed = problems.length === 1 && problems[0]!.message.startsWith('not valid JSON');
     throw new AirlockError(
-      'policy.invalid',
-      'The kiosk policy file has settings Airlock does not accept, so Airlock will not start. Ask IT to check it.',
-      `${origin}: ${issues}`,
+      malformed ? 'policy.malformed' : 'policy.invalid',
+      malformed
+        ? 'The kiosk policy file is damaged, so Airlock will not start. Ask IT to check it.'
+        : 'The kiosk policy file has settings Airlock does not accept, so Airlock will not start. Ask IT to check it.',
+      `${origin}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
     );
   }
-  return parsed.data;
+  return PolicySchema.parse(JSON.parse(text));
 }
 
 /**

@@ -73,3 +73,24 @@ describe('airlock command', () => {
     expect(io.stderr()).toContain('platforms');
   });
 });
+
+describe('airlock policy check', () => {
+  it('accepts the published example and explains each problem of a broken policy with its JSON path', async () => {
+    const ok = captureIO();
+    expect(await runCli(['policy', 'check', 'build/policy.example.json'], ok)).toBe(0);
+    expect(ok.stdout()).toContain('valid.');
+
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-policy-check-'));
+    const bad = path.join(dir, 'policy.json');
+    await writeFile(bad, JSON.stringify({ policyVersion: 1, platforms: ['tiktok', 'myspace'], idleLockMinutes: 0, approval: { twoPersn: false } }));
+    const io = captureIO();
+    expect(await runCli(['policy', 'check', bad], io)).toBe(1);
+    expect(io.stdout()).toContain('3 problems');
+    expect(io.stdout()).toMatch(/\$\.platforms\[1\]: /);
+    expect(io.stdout()).toMatch(/\$\.idleLockMinutes: /);
+    expect(io.stdout()).toMatch(/\$\.approval\.twoPersn: unknown setting/);
+    expect(await runCli(['policy', 'lint', bad], captureIO())).toBe(2);
+  });
+});

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../../../common/errors.ts';
-import { defaultPolicyPath, loadPolicy, summarisePolicy } from '../../../../electron/services/policy/policy.ts';
+import { generateSigningKeyPair } from '../../../../electron/services/package/keys.ts';
+import { defaultPolicyPath, loadPolicy, policyProblems, summarisePolicy } from '../../../../electron/services/policy/policy.ts';
+import { policyJsonSchemaText } from '../../../../electron/services/policy/policy-schema.ts';
 
 async function policyFile(content: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-policy-'));
@@ -36,7 +38,7 @@ describe('managed policy', () => {
         kioskName: 'Press office kiosk',
         platforms: ['tiktok', 'bluesky'],
         approval: { twoPerson: false },
-        packages: { signatures: 'optional', trustedKeys: ['airlock-ed25519 AAAA'] },
+        packages: { signatures: 'optional', trustedKeys: [generateSigningKeyPair().publicKey.text] },
         idleLockMinutes: 3,
         language: 'et',
       }),
@@ -78,6 +80,26 @@ describe('managed policy', () => {
   it('refuses an absurdly large file before parsing it', async () => {
     const err = await refusal(await policyFile(`{"policyVersion":1,"organisation":"${'x'.repeat(300_000)}"}`));
     expect(err.code).toBe('policy.too-large');
+  });
+
+  it('refuses a trusted key that is not a key, naming where it is', () => {
+    expect(policyProblems(JSON.stringify({ policyVersion: 1, packages: { trustedKeys: ['airlock-ed25519 AAAA'] } }))).toEqual([
+      { path: '$.packages.trustedKeys[0]', message: expect.stringContaining('is not an Airlock public key') },
+    ]);
+  });
+
+  it('names unknown settings by their JSON path and warns what a typo could do', () => {
+    expect(policyProblems(JSON.stringify({ policyVersion: 1, approval: { twoPersn: false } }))).toEqual([
+      { path: '$.approval.twoPersn', message: expect.stringContaining('silently weaken') },
+    ]);
+  });
+
+  it('publishes a JSON Schema generated from the same rules, and an example that follows them', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const schemaFile = new URL('../../../../build/policy.schema.json', import.meta.url);
+    expect(await readFile(schemaFile, 'utf8')).toBe(policyJsonSchemaText());
+    const example = await readFile(new URL('../../../../build/policy.example.json', import.meta.url), 'utf8');
+    expect(policyProblems(example)).toEqual([]);
   });
 
   it('knows where IT puts the file on each system', () => {
