@@ -2,6 +2,7 @@
 // transaction, and bumps PRAGMA user_version; a database newer than this code is refused.
 
 import { AUDIT_MIGRATION } from '../audit/audit-schema.ts';
+import { POSTS_MIGRATION } from '../posts/posts-schema.ts';
 import { STAFF_MIGRATION } from '../staff/staff-schema.ts';
 
 export interface Migration {
@@ -89,6 +90,6 @@ const IMPORTS_MIGRATION: Migration = {
   `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [IMPORTS_MIGRATION, STAFF_MIGRATION, AUDIT_MIGRATION];
+export const MIGRATIONS: readonly Migration[] = [IMPORTS_MIGRATION, STAFF_MIGRATION, AUDIT_MIGRATION, POSTS_MIGRATION];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,6 +1,7 @@
 // Every read and write Airlock makes to its database, as named functions of (db, args). They
 // run on the thread that owns the connection; Store calls them by name from anywhere.
 import { auditRepositories } from '../audit/audit-repositories.ts';
+import { postRepositories } from '../posts/posts-repositories.ts';
 import { staffRepositories } from '../staff/staff-repositories.ts';
 import type { Db } from './database.ts';
 
@@ -176,7 +177,7 @@ const importRepositories = {
       .run(a.finishedAt).changes,
 } as const;
 
-export const repositories = { ...importRepositories, ...staffRepositories, ...auditRepositories } as const;
+export const repositories = { ...importRepositories, ...staffRepositories, ...auditRepositories, ...postRepositories } as const;
 
 export type Repositories = typeof repositories;
 export type RepositoryName = keyof Repositories;

@@ -1,0 +1,297 @@
+// The approval workflow: drafts are edited, submitted, approved by a second person (when the
+// policy says so), scheduled or published, or rejected with a comment. Every change is committed
+// (guarded by version and state) before it takes effect, and approval is bound to the content.
+import { randomUUID } from 'node:crypto';
+import type { PlatformId } from '../../../common/platforms.ts';
+import { AirlockError } from '../../../common/errors.ts';
+import { checkPostForPlatform, type PlatformCheck, type PostFacts } from '../../platforms/post-rules.ts';
+import type { Policy } from '../policy/policy.ts';
+import { cleanCaption } from '../sanitize/caption.ts';
+import type { Store } from '../store/store.ts';
+import { postContentHash } from './content-hash.ts';
+import type { PostMediaRow, PostRow } from './posts-repositories.ts';
+
+export type PostState = 'draft' | 'submitted' | 'approved' | 'scheduled' | 'publishing' | 'published' | 'failed' | 'rejected' | 'cancelled';
+
+export interface Actor {
+  staffId: string;
+  name: string;
+  role: 'author' | 'approver' | 'admin';
+}
+
+export type PostAction = 'post.create' | 'post.edit' | 'post.submit' | 'post.approve' | 'post.publish';
+
+export interface PostView {
+  id: string;
+  state: PostState;
+  version: number;
+  caption: string;
+  captionReport: unknown;
+  targets: PlatformId[];
+  options: Record<string, Record<string, unknown>>;
+  scheduleAt: string | null;
+  signed: boolean;
+  origin: string;
+  media: { mediaId: string; kind: 'image' | 'video'; cleanSha256: string; thumbnailSha256: string | null; altText: string | null; width: number | null; height: number | null }[];
+  createdBy: string | null;
+  submittedBy: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  /** True only while the approval still matches the content exactly. */
+  approvalValid: boolean;
+  reviewComment: string | null;
+  /** Staff who wrote or changed the content since it was last approved. */
+  editors: string[];
+  checks: PlatformCheck[];
+  updatedAt: string;
+}
+
+export interface PostEdit {
+  caption?: string;
+  targets?: PlatformId[];
+  options?: Record<string, Record<string, unknown>>;
+  media?: { mediaId: string; altText: string | null }[];
+  scheduleAt?: string | null;
+}
+
+export interface PostServiceDeps {
+  store: Store;
+  policy: Policy;
+  now: () => Date;
+  /** Throws AirlockError 'staff.forbidden' when the actor may not do this. */
+  authorize: (actor: Actor, action: PostAction) => void;
+  /** Told about every committed change, for the audit log and the screens. */
+  onDidChange?: (change: { postId: string; actor: Actor; kind: string; state: PostState; details?: Record<string, unknown> }) => void;
+}
+
+const EDITABLE: PostState[] = ['draft', 'rejected', 'submitted', 'approved', 'scheduled'];
+const CANCELLABLE: PostState[] = ['draft', 'submitted', 'approved', 'scheduled', 'rejected', 'failed'];
+const MAX_CAPTION = 10_000;
+
+export class PostService {
+  readonly #deps: PostServiceDeps;
+
+  constructor(deps: PostServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async get(id: string): Promise<PostView> {
+    const found = await this.#deps.store.call('posts.get', { id });
+    if (!found) throw new AirlockError('post.not-found', 'That post no longer exists.', `post ${id}`);
+    return this.#view(found.post, found.media);
+  }
+
+  async page(states: PostState[] | null, offset: number, limit: number): Promise<{ total: number; posts: PostView[] }> {
+    const { total, rows } = await this.#deps.store.call('posts.page', { states, limit, offset });
+    const posts: PostView[] = [];
+    for (const row of rows) {
+      const found = await this.#deps.store.call('posts.get', { id: row.id });
+      if (found) posts.push(this.#view(found.post, found.media));
+    }
+    return { total, posts };
+  }
+
+  /** What each target platform would say about this content, without saving anything. */
+  async check(content: { caption: string; targets: PlatformId[]; options: Record<string, Record<string, unknown>>; media: { mediaId: string; altText: string | null }[] }): Promise<PlatformCheck[]> {
+    const facts = await this.#facts(content);
+    return content.targets.map((t) => checkPostForPlatform(t, facts));
+  }
+
+  async create(actor: Actor, content: PostEdit): Promise<PostView> {
+    this.#deps.authorize(actor, 'post.create');
+    const caption = cleanCaption(content.caption ?? '');
+    const media = content.media ?? [];
+    await this.#requireMedia(media.map((m) => m.mediaId));
+    const targets = this.#targets(content.targets ?? []);
+    const at = this.#deps.now().toISOString();
+    const id = randomUUID();
+    await this.#deps.store.call('posts.create', {
+      post: {
+        id,
+        state: 'draft',
+        caption: this.#boundCaption(caption.text),
+        caption_report_json: JSON.stringify({ mediaKind: 'caption', findings: caption.findings, warnings: caption.warnings }),
+        targets_json: JSON.stringify(targets),
+        options_json: JSON.stringify(content.options ?? {}),
+        schedule_at: content.scheduleAt ?? null,
+        origin: 'kiosk',
+        origin_package_id: null,
+        signed: 0,
+        import_session_id: null,
+        created_by: actor.staffId,
+        editors_json: JSON.stringify([actor.staffId]),
+        created_at: at,
+        updated_at: at,
+      } as never,
+      media: media.map((m) => ({ mediaId: m.mediaId, altText: m.altText === null ? null : cleanCaption(m.altText).text })),
+    });
+    this.#deps.onDidChange?.({ postId: id, actor, kind: 'post.created', state: 'draft' });
+    return this.get(id);
+  }
+
+  /** Any edit returns the post to draft and voids a submission or approval. */
+  async edit(actor: Actor, id: string, version: number, change: PostEdit): Promise<PostView> {
+    this.#deps.authorize(actor, 'post.edit');
+    const current = await this.get(id);
+    const set: Record<string, unknown> = { state: 'draft', submitted_by: null, submitted_at: null, approved_by: null, approved_at: null, approval_hash: null };
+    if (change.caption !== undefined) {
+      const caption = cleanCaption(change.caption);
+      set.caption = this.#boundCaption(caption.text);
+      set.caption_report_json = JSON.stringify({ mediaKind: 'caption', findings: caption.findings, warnings: caption.warnings });
+    }
+    if (change.targets !== undefined) set.targets_json = JSON.stringify(this.#targets(change.targets));
+    if (change.options !== undefined) set.options_json = JSON.stringify(change.options);
+    if (change.scheduleAt !== undefined) set.schedule_at = this.#scheduleTime(change.scheduleAt, true);
+    let media: { mediaId: string; altText: string | null }[] | undefined;
+    if (change.media !== undefined) {
+      await this.#requireMedia(change.media.map((m) => m.mediaId));
+      media = change.media.map((m) => ({ mediaId: m.mediaId, altText: m.altText === null ? null : cleanCaption(m.altText).text }));
+    }
+    // Everyone who shaped the content since it was last approved; none of them may approve it.
+    set.editors_json = JSON.stringify([...new Set([...current.editors, actor.staffId])]);
+    await this.#update(id, version, EDITABLE, set, actor, 'post.edited', media);
+    return this.get(id);
+  }
+
+  async submit(actor: Actor, id: string, version: number): Promise<PostView> {
+    this.#deps.authorize(actor, 'post.submit');
+    const post = await this.get(id);
+    if (post.targets.length === 0) throw new AirlockError('post.no-targets', 'Choose at least one account to post to before submitting.');
+    const blocking = post.checks.flatMap((c) => c.errors.map((e) => `${c.platform}: ${e.message}`));
+    if (blocking.length > 0) throw new AirlockError('post.rules', `This post cannot be submitted yet: ${blocking[0]}`, blocking.join('\n'));
+    await this.#update(id, version, ['draft'], { state: 'submitted', submitted_by: actor.staffId, submitted_at: this.#deps.now().toISOString(), review_comment: null }, actor, 'post.submitted');
+    return this.get(id);
+  }
+
+  async approve(actor: Actor, id: string, version: number): Promise<PostView> {
+    this.#deps.authorize(actor, 'post.approve');
+    const post = await this.get(id);
+    if (post.state !== 'submitted') throw new AirlockError('post.illegal-transition', 'Only a submitted post can be approved.', `post is ${post.state}`);
+    if (this.#deps.policy.approval.twoPerson && (post.submittedBy === actor.staffId || post.editors.includes(actor.staffId))) {
+      throw new AirlockError('post.same-person', 'This kiosk needs a second person to approve: you wrote or changed this post, so someone else must approve it.');
+    }
+    const hash = this.#hash(post);
+    await this.#update(id, version, ['submitted'], { state: 'approved', approved_by: actor.staffId, approved_at: this.#deps.now().toISOString(), approval_hash: hash }, actor, 'post.approved', undefined, { contentHash: hash });
+    return this.get(id);
+  }
+
+  async reject(actor: Actor, id: string, version: number, comment: string): Promise<PostView> {
+    this.#deps.authorize(actor, 'post.approve');
+    const text = cleanCaption(comment).text.trim();
+    if (!text) throw new AirlockError('post.comment-required', 'Say why the post is rejected, so the author can fix it.');
+    await this.#update(id, version, ['submitted'], { state: 'rejected', review_comment: text.slice(0, 2000) }, actor, 'post.rejected', undefined, { comment: text.slice(0, 2000) });
+    return this.get(id);
+  }
+
+  /** Queues an approved post for a time, or for now. The approval must still match the content. */
+  async schedule(actor: Actor, id: string, version: number, at: string | 'now'): Promise<PostView> {
+    this.#deps.authorize(actor, 'post.publish');
+    const post = await this.get(id);
+    if (!post.approvalValid) throw new AirlockError('post.not-approved', 'This post is not approved in its current form. Submit it for approval again.');
+    const when = at === 'now' ? this.#deps.now().toISOString() : this.#scheduleTime(at, false);
+    await this.#update(id, version, ['approved', 'scheduled'], { state: 'scheduled', schedule_at: when }, actor, 'post.scheduled', undefined, { at: when });
+    return this.get(id);
+  }
+
+  async cancel(actor: Actor, id: string, version: number): Promise<PostView> {
+    this.#deps.authorize(actor, 'post.edit');
+    await this.#update(id, version, CANCELLABLE, { state: 'cancelled' }, actor, 'post.cancelled');
+    return this.get(id);
+  }
+
+  /** The hash the publisher must see again before sending. */
+  contentHashOf(post: PostView): string {
+    return this.#hash(post);
+  }
+
+  async #update(id: string, version: number, allowed: PostState[], set: Record<string, unknown>, actor: Actor, kind: string, media?: { mediaId: string; altText: string | null }[], details?: Record<string, unknown>): Promise<void> {
+    const result = await this.#deps.store.call('posts.update', { id, expectedVersion: version, allowedStates: allowed, set: set as never, ...(media ? { media } : {}), updatedAt: this.#deps.now().toISOString() });
+    if (!result.updated) {
+      if (!result.current) throw new AirlockError('post.not-found', 'That post no longer exists.', `post ${id}`);
+      if (result.current.version !== version) {
+        throw new AirlockError('post.stale', 'Someone else changed this post a moment ago. Look at the latest version and try again.', `expected version ${version}, now ${result.current.version}`);
+      }
+      throw new AirlockError('post.illegal-transition', `This cannot be done to a post that is ${result.current.state}.`, `${kind} not allowed from ${result.current.state}`);
+    }
+    this.#deps.onDidChange?.({ postId: id, actor, kind, state: (set.state as PostState | undefined) ?? (result.current?.state as PostState), ...(details ? { details } : {}) });
+  }
+
+  #boundCaption(text: string): string {
+    if (text.length > MAX_CAPTION) throw new AirlockError('post.caption-too-long', `Captions are limited to ${MAX_CAPTION.toLocaleString('en')} characters.`);
+    return text;
+  }
+
+  #targets(targets: PlatformId[]): PlatformId[] {
+    const enabled = new Set(this.#deps.policy.platforms);
+    const unique = [...new Set(targets)];
+    const off = unique.filter((t) => !enabled.has(t));
+    if (off.length > 0) throw new AirlockError('post.platform-disabled', `Posting to ${off.join(', ')} is not enabled on this kiosk.`);
+    return unique;
+  }
+
+  #scheduleTime(value: string | null, allowNull: boolean): string | null {
+    if (value === null) {
+      if (allowNull) return null;
+      throw new AirlockError('post.bad-time', 'Choose a date and time.');
+    }
+    const t = new Date(value);
+    if (Number.isNaN(t.getTime())) throw new AirlockError('post.bad-time', 'That date and time is not valid.', value);
+    return t.toISOString();
+  }
+
+  async #requireMedia(ids: string[]): Promise<void> {
+    const found = new Set(await this.#deps.store.call('media.exist', { ids }));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) throw new AirlockError('post.media-missing', 'A photo or video in this post is not in the library.', missing.join(', '));
+    if (new Set(ids).size !== ids.length) throw new AirlockError('post.media-twice', 'The same photo or video is in the post twice.');
+  }
+
+  #hash(post: PostView): string {
+    return postContentHash({ caption: post.caption, targets: post.targets, options: post.options, media: post.media.map((m) => ({ cleanSha256: m.cleanSha256, altText: m.altText })) });
+  }
+
+  async #facts(content: { caption: string; options: Record<string, Record<string, unknown>>; media: { mediaId: string; altText: string | null }[] }): Promise<PostFacts> {
+    const rows = new Map((await this.#deps.store.call('media.facts', { ids: content.media.map((m) => m.mediaId) })).map((r) => [r.id, r]));
+    return {
+      caption: content.caption,
+      options: content.options as PostFacts['options'],
+      media: content.media.flatMap((m) => {
+        const r = rows.get(m.mediaId);
+        return r ? [{ kind: r.kind, altText: m.altText, width: r.width, height: r.height, durationMs: r.duration_ms, bytes: r.clean_bytes, format: r.format }] : [];
+      }),
+    };
+  }
+
+  #view(row: PostRow, media: PostMediaRow[]): PostView {
+    const view: PostView = {
+      id: row.id,
+      state: row.state as PostState,
+      version: row.version,
+      caption: row.caption,
+      captionReport: JSON.parse(row.caption_report_json),
+      targets: JSON.parse(row.targets_json) as PlatformId[],
+      options: JSON.parse(row.options_json) as Record<string, Record<string, unknown>>,
+      scheduleAt: row.schedule_at,
+      signed: row.signed === 1,
+      origin: row.origin,
+      media: media.map((m) => ({ mediaId: m.media_id, kind: m.kind, cleanSha256: m.clean_sha256, thumbnailSha256: m.thumbnail_sha256, altText: m.alt_text, width: m.width, height: m.height })),
+      createdBy: row.created_by,
+      submittedBy: row.submitted_by,
+      approvedBy: row.approved_by,
+      approvedAt: row.approved_at,
+      approvalValid: false,
+      reviewComment: row.review_comment,
+      checks: [],
+      updatedAt: row.updated_at,
+      editors: JSON.parse(row.editors_json) as string[],
+    };
+    view.approvalValid = row.approval_hash !== null && (row.state === 'approved' || row.state === 'scheduled' || row.state === 'publishing') && row.approval_hash === this.#hash(view);
+    const facts: PostFacts = {
+      caption: row.caption,
+      options: view.options as PostFacts['options'],
+      media: media.map((m) => ({ kind: m.kind, altText: m.alt_text, width: m.width, height: m.height, durationMs: m.duration_ms, bytes: m.clean_bytes, format: m.format })),
+    };
+    view.checks = view.targets.map((t) => checkPostForPlatform(t, facts));
+    return view;
+  }
+}

@@ -1,0 +1,120 @@
+// Every read and write of posts in the approval workflow, as named (db, args) functions run by
+// the store on its own thread. State changes are guarded in SQL by the expected version and
+// state, so two screens acting on one post cannot both win.
+import type { Db } from '../store/database.ts';
+
+export interface PostRow {
+  id: string;
+  state: string;
+  caption: string;
+  caption_report_json: string;
+  targets_json: string;
+  options_json: string;
+  schedule_at: string | null;
+  origin: string;
+  origin_package_id: string | null;
+  signed: number;
+  version: number;
+  created_by: string | null;
+  editors_json: string;
+  submitted_by: string | null;
+  submitted_at: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  approval_hash: string | null;
+  review_comment: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PostMediaRow {
+  position: number;
+  media_id: string;
+  alt_text: string | null;
+  kind: 'image' | 'video';
+  clean_sha256: string;
+  thumbnail_sha256: string | null;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  clean_bytes: number;
+  format: string;
+}
+
+export interface PostUpdate {
+  id: string;
+  expectedVersion: number;
+  allowedStates: string[];
+  set: Partial<Pick<PostRow, 'state' | 'caption' | 'caption_report_json' | 'targets_json' | 'options_json' | 'schedule_at' | 'editors_json' | 'submitted_by' | 'submitted_at' | 'approved_by' | 'approved_at' | 'approval_hash' | 'review_comment'>>;
+  /** Replaces the post's media when given. */
+  media?: { mediaId: string; altText: string | null }[];
+  updatedAt: string;
+}
+
+const UPDATABLE = new Set(['state', 'caption', 'caption_report_json', 'targets_json', 'options_json', 'schedule_at', 'editors_json', 'submitted_by', 'submitted_at', 'approved_by', 'approved_at', 'approval_hash', 'review_comment']);
+
+function replaceMedia(db: Db, postId: string, media: { mediaId: string; altText: string | null }[]): void {
+  db.prepare(`DELETE FROM post_media WHERE post_id = ?`).run(postId);
+  const insert = db.prepare(`INSERT INTO post_media (post_id, position, media_id, alt_text) VALUES (?, ?, ?, ?)`);
+  media.forEach((m, position) => insert.run(postId, position, m.mediaId, m.altText));
+}
+
+export const postRepositories = {
+  'posts.get': (db: Db, a: { id: string }): { post: PostRow; media: PostMediaRow[] } | null => {
+    const post = db.prepare(`SELECT * FROM posts WHERE id = ?`).get(a.id) as PostRow | undefined;
+    if (!post) return null;
+    const media = db
+      .prepare(
+        `SELECT pm.position, pm.media_id, pm.alt_text, m.kind, m.clean_sha256, m.thumbnail_sha256, m.width, m.height, m.duration_ms, m.clean_bytes, m.format
+         FROM post_media pm JOIN media m ON m.id = pm.media_id WHERE pm.post_id = ? ORDER BY pm.position`,
+      )
+      .all(a.id) as PostMediaRow[];
+    return { post, media };
+  },
+
+  'posts.page': (db: Db, a: { states: string[] | null; limit: number; offset: number }): { total: number; rows: PostRow[] } => {
+    const where = a.states && a.states.length ? `WHERE state IN (${a.states.map(() => '?').join(',')})` : '';
+    const params = a.states ?? [];
+    const total = (db.prepare(`SELECT count(*) AS n FROM posts ${where}`).get(...params) as { n: number }).n;
+    const rows = db
+      .prepare(`SELECT * FROM posts ${where} ORDER BY CASE WHEN schedule_at IS NULL THEN 1 ELSE 0 END, schedule_at, created_at DESC, id LIMIT ? OFFSET ?`)
+      .all(...params, a.limit, a.offset) as PostRow[];
+    return { total, rows };
+  },
+
+  'posts.create': (db: Db, a: { post: Omit<PostRow, 'version' | 'editors_json' | 'submitted_by' | 'submitted_at' | 'approved_by' | 'approved_at' | 'approval_hash' | 'review_comment'> & { editors_json: string }; media: { mediaId: string; altText: string | null }[] }): void => {
+    db.transaction(() => {
+      const p = a.post;
+      db.prepare(
+        `INSERT INTO posts (id, state, caption, caption_report_json, targets_json, options_json, schedule_at, origin, origin_package_id, signed, created_by, editors_json, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(p.id, p.state, p.caption, p.caption_report_json, p.targets_json, p.options_json, p.schedule_at, p.origin, p.origin_package_id, p.signed, p.created_by, p.editors_json, p.created_at, p.updated_at);
+      replaceMedia(db, p.id, a.media);
+    })();
+  },
+
+  /** Applies a change only if the post is still at the expected version and in an allowed state. */
+  'posts.update': (db: Db, u: PostUpdate): { updated: boolean; current: { state: string; version: number } | null } =>
+    db.transaction(() => {
+      const keys = Object.keys(u.set).filter((k) => UPDATABLE.has(k));
+      const assignments = [...keys.map((k) => `${k} = @${k}`), 'version = version + 1', 'updated_at = @updatedAt'].join(', ');
+      const states = u.allowedStates.map((_, i) => `@s${i}`).join(', ');
+      const params: Record<string, unknown> = { id: u.id, expectedVersion: u.expectedVersion, updatedAt: u.updatedAt };
+      for (const k of keys) params[k] = (u.set as Record<string, unknown>)[k];
+      u.allowedStates.forEach((s, i) => (params[`s${i}`] = s));
+      const result = db.prepare(`UPDATE posts SET ${assignments} WHERE id = @id AND version = @expectedVersion AND state IN (${states})`).run(params);
+      if (result.changes === 1 && u.media) replaceMedia(db, u.id, u.media);
+      const current = (db.prepare(`SELECT state, version FROM posts WHERE id = ?`).get(u.id) as { state: string; version: number } | undefined) ?? null;
+      return { updated: result.changes === 1, current };
+    })(),
+
+  'media.facts': (db: Db, a: { ids: string[] }): { id: string; kind: 'image' | 'video'; width: number | null; height: number | null; duration_ms: number | null; clean_bytes: number; format: string }[] => {
+    if (a.ids.length === 0) return [];
+    return db.prepare(`SELECT id, kind, width, height, duration_ms, clean_bytes, format FROM media WHERE id IN (${a.ids.map(() => '?').join(',')})`).all(...a.ids) as never;
+  },
+
+  'media.exist': (db: Db, a: { ids: string[] }): string[] => {
+    if (a.ids.length === 0) return [];
+    return (db.prepare(`SELECT id FROM media WHERE id IN (${a.ids.map(() => '?').join(',')})`).all(...a.ids) as { id: string }[]).map((r) => r.id);
+  },
+} as const;
