@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { MethodName } from './method-names.ts';
 import { SanitizeReport } from './sanitize-report.ts';
+import { PLATFORM_IDS } from './platforms.ts';
 
 export const ShellKind = z.enum(['electron', 'browser']);
 export type ShellKind = z.infer<typeof ShellKind>;
@@ -34,6 +35,91 @@ export const PolicySummary = z.object({
 export type PolicySummary = z.infer<typeof PolicySummary>;
 
 const NoArgs = z.object({}).strict();
+
+export const Role = z.enum(['author', 'approver', 'admin']);
+export const Credential = z.object({ kind: z.enum(['pin', 'passphrase']), secret: z.string().min(1).max(256) }).strict();
+
+export const CurrentStaff = z.object({ staffId: z.string(), name: z.string(), role: Role, sessionId: z.string() });
+export type CurrentStaff = z.infer<typeof CurrentStaff>;
+
+export const StaffStatus = z.object({
+  needsFirstAdmin: z.boolean(),
+  current: CurrentStaff.nullable(),
+  choices: z.array(z.object({ id: z.string(), name: z.string(), credentialKind: z.enum(['pin', 'passphrase']), lockedUntil: z.string().nullable() })),
+  idleLockAt: z.string().nullable(),
+});
+export type StaffStatus = z.infer<typeof StaffStatus>;
+
+export const StaffSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  credentialKind: z.enum(['pin', 'passphrase']),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lockedUntil: z.string().nullable(),
+});
+export type StaffSummary = z.infer<typeof StaffSummary>;
+
+const PlatformIdSchema = z.enum(PLATFORM_IDS);
+const PostOptions = z.record(z.string().max(32), z.record(z.string().max(64), z.unknown())).refine((o) => JSON.stringify(o).length <= 16_384, 'options are too large');
+const PostMediaRef = z.object({ mediaId: z.string().min(1).max(64), altText: z.string().max(2000).nullable() }).strict();
+const RuleIssue = z.object({ field: z.string(), code: z.string(), message: z.string() });
+export const PlatformCheck = z.object({
+  platform: PlatformIdSchema,
+  counters: z.array(z.object({ label: z.string(), used: z.number(), limit: z.number() })),
+  errors: z.array(RuleIssue),
+  warnings: z.array(RuleIssue),
+});
+export type PlatformCheck = z.infer<typeof PlatformCheck>;
+
+export const PostState = z.enum(['draft', 'submitted', 'approved', 'scheduled', 'publishing', 'published', 'failed', 'rejected', 'cancelled']);
+export type PostState = z.infer<typeof PostState>;
+
+export const PostView = z.object({
+  id: z.string(),
+  state: PostState,
+  version: z.number().int(),
+  caption: z.string(),
+  captionReport: SanitizeReport.or(z.object({ mediaKind: z.literal('caption'), findings: z.array(z.object({ kind: z.string(), text: z.string() }).passthrough()), warnings: z.array(z.object({ kind: z.string(), text: z.string() }).passthrough()) })),
+  targets: z.array(PlatformIdSchema),
+  options: z.record(z.string(), z.record(z.string(), z.unknown())),
+  scheduleAt: z.string().nullable(),
+  signed: z.boolean(),
+  origin: z.string(),
+  media: z.array(
+    z.object({
+      mediaId: z.string(),
+      kind: z.enum(['image', 'video']),
+      cleanSha256: z.string(),
+      thumbnailSha256: z.string().nullable(),
+      altText: z.string().nullable(),
+      width: z.number().nullable(),
+      height: z.number().nullable(),
+    }),
+  ),
+  createdBy: z.string().nullable(),
+  submittedBy: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  approvalValid: z.boolean(),
+  reviewComment: z.string().nullable(),
+  editors: z.array(z.string()),
+  checks: z.array(PlatformCheck),
+  updatedAt: z.string(),
+});
+export type PostView = z.infer<typeof PostView>;
+
+const PostContent = z
+  .object({
+    caption: z.string().max(10_000),
+    targets: z.array(PlatformIdSchema).max(PLATFORM_IDS.length),
+    options: PostOptions.default({}),
+    media: z.array(PostMediaRef).max(35),
+  })
+  .strict();
+const PostRef = { id: z.string().min(1).max(64), version: z.number().int().min(1) };
+
 
 const ErrorValue = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -111,8 +197,33 @@ export const contract = {
     result: z.object({ volumes: z.array(VolumeSummary), problem: ErrorValue.nullable() }),
   },
   'import.scan': { args: z.object({ volumeId: z.string().min(1).max(64) }).strict(), result: ScanView },
-  'import.start': { args: z.object({ volumeId: z.string().min(1).max(64) }).strict(), result: z.object({ sessionId: z.string() }) },
+  'import.start': {
+    args: z.object({ volumeId: z.string().min(1).max(64), allowReplay: z.boolean().default(false) }).strict(),
+    result: z.object({ sessionId: z.string() }),
+  },
   'media.eject': { args: z.object({ volumeId: z.string().min(1).max(64) }).strict(), result: z.object({ ejected: z.literal(true) }) },
+  'staff.status': { args: NoArgs, result: StaffStatus },
+  'staff.createFirstAdmin': { args: z.object({ name: z.string().min(1).max(80), credential: Credential }).strict(), result: CurrentStaff },
+  'staff.signIn': { args: z.object({ staffId: z.string().min(1).max(64), secret: z.string().min(1).max(256) }).strict(), result: CurrentStaff },
+  'staff.signOut': { args: NoArgs, result: z.object({ signedOut: z.literal(true) }) },
+  'staff.touch': { args: NoArgs, result: z.object({ active: z.boolean() }) },
+  'staff.list': { args: NoArgs, result: z.array(StaffSummary) },
+  'staff.create': { args: z.object({ name: z.string().min(1).max(80), role: Role, credential: Credential }).strict(), result: StaffSummary },
+  'staff.setDisabled': { args: z.object({ staffId: z.string().min(1).max(64), disabled: z.boolean() }).strict(), result: StaffSummary },
+  'staff.resetCredential': { args: z.object({ staffId: z.string().min(1).max(64), credential: Credential }).strict(), result: StaffSummary },
+  'posts.list': {
+    args: z.object({ states: z.array(PostState).max(9).nullable().default(null), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    result: z.object({ total: z.number().int(), posts: z.array(PostView) }),
+  },
+  'posts.get': { args: z.object({ id: PostRef.id }).strict(), result: PostView },
+  'posts.check': { args: PostContent, result: z.array(PlatformCheck) },
+  'posts.create': { args: PostContent.extend({ scheduleAt: z.string().max(40).nullable().default(null) }), result: PostView },
+  'posts.edit': { args: z.object({ ...PostRef, change: PostContent.partial().extend({ scheduleAt: z.string().max(40).nullable().optional() }).strict() }).strict(), result: PostView },
+  'posts.submit': { args: z.object(PostRef).strict(), result: PostView },
+  'posts.approve': { args: z.object(PostRef).strict(), result: PostView },
+  'posts.reject': { args: z.object({ ...PostRef, comment: z.string().min(1).max(2000) }).strict(), result: PostView },
+  'posts.schedule': { args: z.object({ ...PostRef, at: z.union([z.literal('now'), z.string().max(40)]) }).strict(), result: PostView },
+  'posts.cancel': { args: z.object(PostRef).strict(), result: PostView },
   'library.list': {
     args: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     result: z.object({ total: z.number().int(), items: z.array(LibraryItem) }),
@@ -129,6 +240,9 @@ export const eventContract = {
   'media.inserted': z.object({ volumeId: z.string(), label: z.string(), path: z.string() }),
   'media.removed': z.object({ volumeId: z.string() }),
   'import.progress': ImportProgress,
+  /** Sign-in state changed (signed in, out, locked for inactivity) or accounts changed. */
+  'staff.changed': z.object({ kind: z.enum(['session.started', 'session.ended', 'session.locked', 'accounts.changed']) }),
+  'posts.changed': z.object({ postId: z.string(), kind: z.string(), state: PostState }),
   'import.finished': z.object({
     sessionId: z.string(),
     ok: z.boolean(),

@@ -1,7 +1,30 @@
 // The names of every API method, kept free of any dependency so the Electron preload can
 // allow-list them without bundling the schemas. common/contract.ts is checked against it.
 
-export const METHOD_NAMES = ['app.info', 'app.ping', 'policy.summary', 'media.volumes', 'import.scan', 'import.start', 'media.eject', 'library.list'] as const;
+export const METHOD_NAMES = [
+  'app.info', 'app.ping', 'policy.summary', 'media.volumes', 'import.scan', 'import.start',
+  'media.eject',
+  'library.list',
+  'staff.status',
+  'staff.createFirstAdmin',
+  'staff.signIn',
+  'staff.signOut',
+  'staff.touch',
+  'staff.list',
+  'staff.create',
+  'staff.setDisabled',
+  'staff.resetCredential',
+  'posts.list',
+  'posts.get',
+  'posts.check',
+  'posts.create',
+  'posts.edit',
+  'posts.submit',
+  'posts.approve',
+  'posts.reject',
+  'posts.schedule',
+  'posts.cancel',
+] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -9,6 +9,10 @@ import { resolveLibraryFile, type LibraryFile } from './imports/library-files.ts
 import { BlobStore } from './ingest/index.ts';
 import { VolumeWatcher } from './media/index.ts';
 import { summarisePolicy, type LoadedPolicy } from './policy/policy.ts';
+import { PostService, type Actor } from './posts/post-service.ts';
+import { can, refusal, type StaffAction } from './staff/roles.ts';
+import { StaffService, type CurrentStaff } from './staff/staff-service.ts';
+import { AirlockError } from '../../common/errors.ts';
 import { SanitizePool } from './sanitize/sanitize-pool.ts';
 import { openWorkerStore, type Store } from './store/store.ts';
 
@@ -40,6 +44,8 @@ export interface AirlockCore {
   events: EventBus;
   info: AppInfo;
   imports: ImportService;
+  staff: StaffService;
+  posts: PostService;
   blobs: BlobStore;
   volumes: VolumeWatcher;
   /** The clean-library file behind a `/_airlock/media/<sha256>` path, or null. */
@@ -82,6 +88,31 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   volumes.onDidRemove((v) => events.emit('media.removed', { volumeId: v.volumeId }));
   await volumes.start();
 
+  const staff = new StaffService({ store, clock, options: { idleLockMinutes: policy.idleLockMinutes } });
+  await staff.start();
+  staff.onDidChange((change) => {
+    if (change.kind !== 'sign-in.refused') events.emit('staff.changed', { kind: change.kind });
+  });
+  // The lock must come even when nobody touches the screen; checked a few times a minute.
+  const idleTimer = setInterval(() => void staff.checkIdle().catch(() => {}), 10_000);
+  idleTimer.unref();
+
+  const posts = new PostService({
+    store,
+    policy,
+    now,
+    authorize: (actor, action) => {
+      if (!can(actor.role, action)) throw new AirlockError('staff.forbidden', refusal(action));
+    },
+    onDidChange: (change) => events.emit('posts.changed', { postId: change.postId, kind: change.kind, state: change.state }),
+  });
+
+  /** The signed-in person, allowed to do `action`, as the workflow records them. */
+  const actorFor = async (action: StaffAction): Promise<Actor> => {
+    const me: CurrentStaff = await staff.authorize(action);
+    return { staffId: me.staffId, name: me.name, role: me.role };
+  };
+
   let closing: Promise<void> | undefined;
   const call = createDispatcher({
     'app.info': () => info,
@@ -92,9 +123,51 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     },
     'policy.summary': () => summarisePolicy(loadedPolicy),
     'media.volumes': () => ({ volumes: imports.listVolumes(), problem: volumes.problem() ?? null }),
-    'import.scan': ({ volumeId }) => imports.scan(volumeId),
-    'import.start': ({ volumeId }) => imports.start(volumeId),
+    'import.scan': async ({ volumeId }) => {
+      await actorFor('import.run');
+      return imports.scan(volumeId);
+    },
+    'import.start': async ({ volumeId, allowReplay }) => {
+      const me = await actorFor(allowReplay ? 'import.replay-override' : 'import.run');
+      return imports.start(volumeId, allowReplay ? me.name : null);
+    },
     'library.list': ({ offset, limit }) => imports.library(offset, limit),
+    'staff.status': async () => ({
+      needsFirstAdmin: await staff.needsFirstAdmin(),
+      current: staff.current(),
+      choices: await staff.signInChoices(),
+      idleLockAt: staff.idleLockAt()?.toISOString() ?? null,
+    }),
+    'staff.createFirstAdmin': ({ name, credential }) => staff.createFirstAdmin({ name, credential }),
+    'staff.signIn': ({ staffId, secret }) => staff.signIn(staffId, secret),
+    'staff.signOut': async () => {
+      await staff.signOut();
+      return { signedOut: true as const };
+    },
+    'staff.touch': async () => ({ active: await staff.touch() }),
+    'staff.list': () => staff.listStaff(),
+    'staff.create': ({ name, role, credential }) => staff.createStaff({ name, role, credential }),
+    'staff.setDisabled': ({ staffId, disabled }) => (disabled ? staff.disableStaff(staffId) : staff.enableStaff(staffId)),
+    'staff.resetCredential': ({ staffId, credential }) => staff.resetCredential(staffId, credential),
+    'posts.list': async ({ states, offset, limit }) => {
+      await actorFor('post.create');
+      return posts.page(states, offset, limit);
+    },
+    'posts.get': async ({ id }) => {
+      await actorFor('post.create');
+      return posts.get(id);
+    },
+    'posts.check': async (content) => {
+      await actorFor('post.create');
+      return posts.check(content);
+    },
+    'posts.create': async (content) => posts.create(await actorFor('post.create'), content),
+    'posts.edit': async ({ id, version, change }) => posts.edit(await actorFor('post.edit'), id, version, change),
+    'posts.submit': async ({ id, version }) => posts.submit(await actorFor('post.submit'), id, version),
+    'posts.approve': async ({ id, version }) => posts.approve(await actorFor('post.approve'), id, version),
+    'posts.reject': async ({ id, version, comment }) => posts.reject(await actorFor('post.reject'), id, version, comment),
+    'posts.schedule': async ({ id, version, at }) => posts.schedule(await actorFor('post.schedule'), id, version, at),
+    'posts.cancel': async ({ id, version }) => posts.cancel(await actorFor('post.cancel'), id, version),
     'media.eject': async ({ volumeId }) => {
       await imports.eject(volumeId);
       await volumes.refresh();
@@ -107,11 +180,14 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     events,
     info,
     imports,
+    staff,
+    posts,
     blobs,
     volumes,
     libraryFile: (urlPath) => resolveLibraryFile(urlPath, store, blobs),
     close: () =>
       (closing ??= (async () => {
+        clearInterval(idleTimer);
         await volumes.stop();
         await imports.idle();
         await sanitize.close();

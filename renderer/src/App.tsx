@@ -1,9 +1,12 @@
 // The application frame: the training banner when it applies, navigation, and the current screen.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
 import { ImportScreen } from './screens/ImportScreen.tsx';
 import { LibraryScreen } from './screens/LibraryScreen.tsx';
+import { FirstRunScreen, SignInScreen } from './screens/SignInScreen.tsx';
 import { useAppStore } from './state/app-store.ts';
+import { useStaffStore } from './state/staff-store.ts';
 
 const SCREENS = [
   { id: 'home', label: 'Home' },
@@ -13,9 +16,32 @@ const SCREENS = [
 
 type ScreenId = (typeof SCREENS)[number]['id'];
 
+const ROLE_LABEL = { author: 'author', approver: 'approver', admin: 'administrator' } as const;
+
 export function App() {
   const training = useAppStore((s) => s.info?.trainingMode ?? false);
+  const loadApp = useAppStore((s) => s.load);
+  const { status, load, listen, touch, signOut, error } = useStaffStore();
   const [screen, setScreen] = useState<ScreenId>('home');
+
+  useEffect(() => {
+    void loadApp();
+    void load();
+    return listen();
+  }, [loadApp, load, listen]);
+
+  // Any use of the screen keeps the session alive; the core locks it after the policy's idle time.
+  useEffect(() => {
+    const onActivity = () => touch();
+    window.addEventListener('pointerdown', onActivity);
+    window.addEventListener('keydown', onActivity);
+    return () => {
+      window.removeEventListener('pointerdown', onActivity);
+      window.removeEventListener('keydown', onActivity);
+    };
+  }, [touch]);
+
+  const me = status?.current ?? null;
   return (
     <>
       {training ? (
@@ -25,22 +51,38 @@ export function App() {
       ) : null}
       <div className="app-bar">
         <span className="app-bar__name">Airlock</span>
-        <nav aria-label="Main">
-          <ul className="nav">
-            {SCREENS.map((s) => (
-              <li key={s.id}>
-                <button type="button" className="nav__item" aria-current={screen === s.id ? 'page' : undefined} onClick={() => setScreen(s.id)}>
-                  {s.label}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        {me ? (
+          <nav aria-label="Main">
+            <ul className="nav">
+              {SCREENS.map((s) => (
+                <li key={s.id}>
+                  <button type="button" className="nav__item" aria-current={screen === s.id ? 'page' : undefined} onClick={() => setScreen(s.id)}>
+                    {s.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+        {me ? (
+          <div className="app-bar__who">
+            <span data-testid="signed-in-as">
+              {me.name} · {ROLE_LABEL[me.role]}
+            </span>
+            <button type="button" className="nav__item" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        ) : null}
       </div>
       <main className="main">
-        {screen === 'home' ? <HomeScreen /> : null}
-        {screen === 'import' ? <ImportScreen onOpenLibrary={() => setScreen('library')} /> : null}
-        {screen === 'library' ? <LibraryScreen /> : null}
+        {status === null && error ? <ErrorNotice error={error} /> : null}
+        {status === null && !error ? <p className="muted" role="status">Loading…</p> : null}
+        {status?.needsFirstAdmin ? <FirstRunScreen /> : null}
+        {status && !status.needsFirstAdmin && !me ? <SignInScreen /> : null}
+        {me && screen === 'home' ? <HomeScreen /> : null}
+        {me && screen === 'import' ? <ImportScreen onOpenLibrary={() => setScreen('library')} /> : null}
+        {me && screen === 'library' ? <LibraryScreen /> : null}
       </main>
     </>
   );

@@ -25,3 +25,11 @@ export async function openTestCore(options: Partial<CoreOptions> = {}): Promise<
   opened.push(core);
   return core;
 }
+
+export const TEST_ADMIN = { name: 'Ada Admin', pin: '493817' };
+
+/** Creates the first administrator on a fresh core, which also signs them in. */
+export async function signInFirstAdmin(core: AirlockCore): Promise<void> {
+  const result = await core.call('staff.createFirstAdmin', { name: TEST_ADMIN.name, credential: { kind: 'pin', secret: TEST_ADMIN.pin } });
+  if (!result.ok) throw new Error(`could not create the first admin: ${result.error.message}`);
+}

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openCore, type AirlockCore } from '../../electron/services/core.ts';
 import { loadPolicy } from '../../electron/services/policy/policy.ts';
+import { signInFirstAdmin } from './core.ts';
 import { startBrowserShell, type BrowserShell } from '../../electron/host/server.ts';
 
 export interface TestShell {
@@ -14,7 +15,9 @@ export interface TestShell {
   stop(): Promise<void>;
 }
 
-export async function startTestShell(options: { policy?: Record<string, unknown>; trainingMode?: boolean; mediaRoots?: string[] } = {}): Promise<TestShell> {
+export async function startTestShell(
+  options: { policy?: Record<string, unknown>; trainingMode?: boolean; mediaRoots?: string[]; signedIn?: boolean } = {},
+): Promise<TestShell> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-shell-test-'));
   const policyPath = path.join(dir, 'policy.json');
   if (options.policy) await writeFile(policyPath, JSON.stringify(options.policy));
@@ -27,6 +30,8 @@ export async function startTestShell(options: { policy?: Record<string, unknown>
     systemMediaRoots: false,
     extraMediaRoots: options.mediaRoots ?? [],
   });
+  // Most tests start with the first administrator signed in, as a kiosk is after set-up.
+  if (options.signedIn !== false) await signInFirstAdmin(core);
   const shell = await startBrowserShell({ core });
   const secret = new URL(shell.url).hash.replace('#key=', '');
   return {

@@ -47,7 +47,7 @@ export class ImportService {
   }
 
   /** Starts an import in the background; its progress and outcome arrive as events. */
-  start(volumeId: string): { sessionId: string } {
+  start(volumeId: string, replayAllowedBy: string | null = null): { sessionId: string } {
     if (this.#running) throw new AirlockError('ingest.busy', 'An import is already running. Wait for it to finish.');
     const volume = this.#volume(volumeId);
     const sessionId = randomUUID();
@@ -55,6 +55,7 @@ export class ImportService {
     this.#running = importFromSource(volume.path, this.#deps, {
       sessionId,
       volume: { id: volume.volumeId, label: volume.label, uuid: volume.identity.uuid ?? null, serial: volume.identity.serial ?? null },
+      replayAllowedBy,
       onProgress: (p) => events.emit('import.progress', p),
     })
       .then(

@@ -3,15 +3,17 @@
 // (guarded by version and state) before it takes effect, and approval is bound to the content.
 import { randomUUID } from 'node:crypto';
 import type { PlatformId } from '../../../common/platforms.ts';
+import type { PostState, PostView } from '../../../common/contract.ts';
+
+export type { PostState, PostView };
 import { AirlockError } from '../../../common/errors.ts';
 import { checkPostForPlatform, type PlatformCheck, type PostFacts } from '../../platforms/post-rules.ts';
 import type { Policy } from '../policy/policy.ts';
 import { cleanCaption } from '../sanitize/caption.ts';
+import type { StaffAction } from '../staff/roles.ts';
 import type { Store } from '../store/store.ts';
 import { postContentHash } from './content-hash.ts';
 import type { PostMediaRow, PostRow } from './posts-repositories.ts';
-
-export type PostState = 'draft' | 'submitted' | 'approved' | 'scheduled' | 'publishing' | 'published' | 'failed' | 'rejected' | 'cancelled';
 
 export interface Actor {
   staffId: string;
@@ -19,32 +21,7 @@ export interface Actor {
   role: 'author' | 'approver' | 'admin';
 }
 
-export type PostAction = 'post.create' | 'post.edit' | 'post.submit' | 'post.approve' | 'post.publish';
-
-export interface PostView {
-  id: string;
-  state: PostState;
-  version: number;
-  caption: string;
-  captionReport: unknown;
-  targets: PlatformId[];
-  options: Record<string, Record<string, unknown>>;
-  scheduleAt: string | null;
-  signed: boolean;
-  origin: string;
-  media: { mediaId: string; kind: 'image' | 'video'; cleanSha256: string; thumbnailSha256: string | null; altText: string | null; width: number | null; height: number | null }[];
-  createdBy: string | null;
-  submittedBy: string | null;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  /** True only while the approval still matches the content exactly. */
-  approvalValid: boolean;
-  reviewComment: string | null;
-  /** Staff who wrote or changed the content since it was last approved. */
-  editors: string[];
-  checks: PlatformCheck[];
-  updatedAt: string;
-}
+export type PostAction = Extract<StaffAction, `post.${string}`>;
 
 export interface PostEdit {
   caption?: string;
@@ -176,7 +153,7 @@ export class PostService {
   }
 
   async reject(actor: Actor, id: string, version: number, comment: string): Promise<PostView> {
-    this.#deps.authorize(actor, 'post.approve');
+    this.#deps.authorize(actor, 'post.reject');
     const text = cleanCaption(comment).text.trim();
     if (!text) throw new AirlockError('post.comment-required', 'Say why the post is rejected, so the author can fix it.');
     await this.#update(id, version, ['submitted'], { state: 'rejected', review_comment: text.slice(0, 2000) }, actor, 'post.rejected', undefined, { comment: text.slice(0, 2000) });
@@ -185,7 +162,7 @@ export class PostService {
 
   /** Queues an approved post for a time, or for now. The approval must still match the content. */
   async schedule(actor: Actor, id: string, version: number, at: string | 'now'): Promise<PostView> {
-    this.#deps.authorize(actor, 'post.publish');
+    this.#deps.authorize(actor, 'post.schedule');
     const post = await this.get(id);
     if (!post.approvalValid) throw new AirlockError('post.not-approved', 'This post is not approved in its current form. Submit it for approval again.');
     const when = at === 'now' ? this.#deps.now().toISOString() : this.#scheduleTime(at, false);
@@ -194,7 +171,7 @@ export class PostService {
   }
 
   async cancel(actor: Actor, id: string, version: number): Promise<PostView> {
-    this.#deps.authorize(actor, 'post.edit');
+    this.#deps.authorize(actor, 'post.cancel');
     await this.#update(id, version, CANCELLABLE, { state: 'cancelled' }, actor, 'post.cancelled');
     return this.get(id);
   }
@@ -268,7 +245,7 @@ export class PostService {
       state: row.state as PostState,
       version: row.version,
       caption: row.caption,
-      captionReport: JSON.parse(row.caption_report_json),
+      captionReport: JSON.parse(row.caption_report_json) as PostView['captionReport'],
       targets: JSON.parse(row.targets_json) as PlatformId[],
       options: JSON.parse(row.options_json) as Record<string, Record<string, unknown>>,
       scheduleAt: row.schedule_at,

@@ -37,21 +37,23 @@ export function schemaVersion(db: Db): number {
 
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
-  const current = schemaVersion(db);
-  if (current > latest) {
-    throw new AirlockError(
-      'store.too-new',
-      'This kiosk\'s data was written by a newer version of Airlock. Ask IT to install that version.',
-      `database schema ${current}, this build knows up to ${latest}`,
-    );
-  }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
+  // BEGIN IMMEDIATE takes the write lock before the version is read, so two processes opening
+  // a new database at once cannot both run the same migration.
+  db.transaction(() => {
+    const current = schemaVersion(db);
+    if (current > latest) {
+      throw new AirlockError(
+        'store.too-new',
+        'This kiosk\'s data was written by a newer version of Airlock. Ask IT to install that version.',
+        `database schema ${current}, this build knows up to ${latest}`,
+      );
+    }
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
+    }
+  }).immediate();
 }
 
 export { LATEST_SCHEMA_VERSION };

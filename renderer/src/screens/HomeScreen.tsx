@@ -1,5 +1,5 @@
 // The home screen: which shell Airlock runs in, its version, and the policy IT has set.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AirlockErrorValue } from '../../../common/errors.ts';
 import { PLATFORM_LABELS, type PlatformId } from '../../../common/platforms.ts';
 import { ApiError, call, subscribe } from '../api/client.ts';
@@ -58,12 +58,8 @@ function useConnectionCheck(): [ConnectionCheck, () => void] {
 }
 
 export function HomeScreen() {
-  const { status, info, policy, error, load } = useAppStore();
+  const { status, info, policy, error } = useAppStore();
   const [check, runCheck] = useConnectionCheck();
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (status === 'loading') return <p className="muted" role="status">Loading…</p>;
   if (status === 'error' && error) return <ErrorNotice error={error} />;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirlockEvent, ScanView } from '../../../common/contract.ts';
-import { openTestCore } from '../../support/core.ts';
+import { openTestCore, signInFirstAdmin } from '../../support/core.ts';
 import type { MountedVolume } from '../../support/fat-image.ts';
 import { revealingJpeg } from '../../support/image-fixtures.ts';
 import { insertStick } from '../../support/sticks.ts';
@@ -44,6 +44,7 @@ describe('import through the API', () => {
     const root = path.join(work, 'media-a');
     await mkdir(root);
     const core = await openTestCore({ policy: loosePolicy(), extraMediaRoots: [root] });
+    await signInFirstAdmin(core);
     const events: AirlockEvent[] = [];
     core.events.subscribe((e) => events.push(e));
     const stick = await insertStick({ 'photo.jpg': photo, 'caption.txt': 'Hello' }, { under: root });
@@ -68,8 +69,14 @@ describe('import through the API', () => {
     expect(await core.call('media.volumes', {})).toMatchObject({ ok: true, value: { volumes: [] } });
   });
 
+  it('refuses to scan or import for someone who is not signed in', async () => {
+    const core = await openTestCore({ policy: loosePolicy() });
+    expect(await core.call('import.scan', { volumeId: 'x' })).toMatchObject({ ok: false, error: { code: 'staff.signed-out' } });
+  });
+
   it('refuses a volume id it does not know, without touching anything', async () => {
     const core = await openTestCore({ policy: loosePolicy() });
+    await signInFirstAdmin(core);
     expect(await core.call('import.scan', { volumeId: 'not-a-stick' })).toMatchObject({ ok: false, error: { code: 'ingest.no-volume' } });
     expect(await core.call('import.start', { volumeId: '../../etc' })).toMatchObject({ ok: false, error: { code: 'ingest.no-volume' } });
     expect(await core.call('import.scan', { path: '/etc' })).toMatchObject({ ok: false, error: { code: 'api.bad-arguments' } });
@@ -79,6 +86,7 @@ describe('import through the API', () => {
     const root = path.join(work, 'media-b');
     await mkdir(root);
     const core = await openTestCore({ policy: loosePolicy({ maxBytes: { image: 1000 } }), extraMediaRoots: [root] });
+    await signInFirstAdmin(core);
     const stick = await insertStick({ 'photo.jpg': photo }, { under: root });
     mounted.push(stick);
     const volumeId = await waitFor(() => core.volumes.current()[0]?.volumeId);

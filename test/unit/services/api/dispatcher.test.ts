@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../../../common/errors.ts';
 import { createDispatcher, type ApiHandlers } from '../../../../electron/services/api/dispatcher.ts';
+import { METHOD_NAMES } from '../../../../common/method-names.ts';
 import { openTestCore } from '../../../support/core.ts';
 
 const fixedClock = { now: () => new Date('2026-11-21T10:00:00.000Z') };
@@ -51,16 +52,10 @@ describe('API dispatcher', () => {
   const unused = () => {
     throw new Error('not used');
   };
-  const handlersWith = (info: ApiHandlers['app.info']): ApiHandlers => ({
-    'app.info': info,
-    'app.ping': ({ nonce }) => ({ nonce, at: 'now' }),
-    'policy.summary': unused,
-    'media.volumes': unused,
-    'import.scan': unused,
-    'import.start': unused,
-    'library.list': unused,
-    'media.eject': unused,
-  });
+  const handlersWith = (info: ApiHandlers['app.info']): ApiHandlers =>
+    Object.fromEntries(
+      METHOD_NAMES.map((m) => [m, m === 'app.info' ? info : m === 'app.ping' ? ({ nonce }: { nonce: string }) => ({ nonce, at: 'now' }) : unused]),
+    ) as unknown as ApiHandlers;
 
   it('passes a staff-facing AirlockError through unchanged', async () => {
     const dispatch = createDispatcher(

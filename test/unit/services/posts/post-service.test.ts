@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AirlockError } from '../../../../common/errors.ts';
 import { PolicySchema } from '../../../../electron/services/policy/policy.ts';
+import { can } from '../../../../electron/services/staff/roles.ts';
 import { PostService, type Actor, type PostAction } from '../../../../electron/services/posts/post-service.ts';
 import { openInlineStore, type Store } from '../../../../electron/services/store/store.ts';
 
@@ -9,7 +10,7 @@ const bob: Actor = { staffId: 'bob', name: 'Bob Approver', role: 'approver' };
 const cy: Actor = { staffId: 'cy', name: 'Cy Author', role: 'author' };
 
 const authorize = (actor: Actor, action: PostAction) => {
-  if (action === 'post.approve' && actor.role === 'author') throw new AirlockError('staff.forbidden', 'Only approvers can approve posts.');
+  if (!can(actor.role, action)) throw new AirlockError('staff.forbidden', 'Not allowed.');
 };
 
 let store: Store;
