@@ -61,6 +61,19 @@ export const StaffSummary = z.object({
 });
 export type StaffSummary = z.infer<typeof StaffSummary>;
 
+export const AuditEntryView = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  actorName: z.string(),
+  kind: z.string(),
+  subject: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
+
 const PlatformIdSchema = z.enum(PLATFORM_IDS);
 const PostOptions = z.record(z.string().max(32), z.record(z.string().max(64), z.unknown())).refine((o) => JSON.stringify(o).length <= 16_384, 'options are too large');
 const PostMediaRef = z.object({ mediaId: z.string().min(1).max(64), altText: z.string().max(2000).nullable() }).strict();
@@ -202,6 +215,24 @@ export const contract = {
     result: z.object({ sessionId: z.string() }),
   },
   'media.eject': { args: z.object({ volumeId: z.string().min(1).max(64) }).strict(), result: z.object({ ejected: z.literal(true) }) },
+  'audit.list': {
+    args: z
+      .object({
+        actor: z.string().max(64).optional(),
+        subject: z.string().max(128).optional(),
+        kind: z.string().max(64).optional(),
+        from: z.string().max(40).optional(),
+        to: z.string().max(40).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    result: z.object({ total: z.number().int(), entries: z.array(AuditEntryView) }),
+  },
+  'audit.verify': {
+    args: NoArgs,
+    result: z.object({ ok: z.boolean(), entries: z.number().int(), firstBroken: z.number().int().nullable(), reason: z.string().nullable() }),
+  },
   'staff.status': { args: NoArgs, result: StaffStatus },
   'staff.createFirstAdmin': { args: z.object({ name: z.string().min(1).max(80), credential: Credential }).strict(), result: CurrentStaff },
   'staff.signIn': { args: z.object({ staffId: z.string().min(1).max(64), secret: z.string().min(1).max(256) }).strict(), result: CurrentStaff },

@@ -5,6 +5,8 @@ export const METHOD_NAMES = [
   'app.info', 'app.ping', 'policy.summary', 'media.volumes', 'import.scan', 'import.start',
   'media.eject',
   'library.list',
+  'audit.list',
+  'audit.verify',
   'staff.status',
   'staff.createFirstAdmin',
   'staff.signIn',

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { AppInfo, ShellKind } from '../../common/contract.ts';
 import { EventBus } from './api/event-bus.ts';
 import { createDispatcher, type ApiDispatch } from './api/dispatcher.ts';
+import { AuditLog } from './audit/index.ts';
+import type { AuditEvent } from './audit/audit-log.ts';
 import { ImportService } from './imports/import-service.ts';
 import { resolveLibraryFile, type LibraryFile } from './imports/library-files.ts';
 import { BlobStore } from './ingest/index.ts';
@@ -46,6 +48,7 @@ export interface AirlockCore {
   imports: ImportService;
   staff: StaffService;
   posts: PostService;
+  audit: AuditLog;
   blobs: BlobStore;
   volumes: VolumeWatcher;
   /** The clean-library file behind a `/_airlock/media/<sha256>` path, or null. */
@@ -80,7 +83,32 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     roots: [...policy.media.roots, ...(options.extraMediaRoots ?? [])],
     includeDefaultRoots: options.systemMediaRoots ?? true,
   });
-  const imports = new ImportService({ store, blobs, sanitize, policy, now, events, volumes: () => volumes.current(), scanLimits: policy.media.limits });
+  const imports = new ImportService({
+    store,
+    blobs,
+    sanitize,
+    policy,
+    now,
+    events,
+    volumes: () => volumes.current(),
+    scanLimits: policy.media.limits,
+    onDidFinish: (outcome) => {
+      const who = { actor: outcome.actor?.staffId ?? 'system', actorName: outcome.actor?.name ?? 'Airlock' };
+      if (!outcome.ok) {
+        record({ ...who, kind: 'import.failed', subject: outcome.sessionId, details: { code: outcome.error.code, volume: outcome.volumeLabel } });
+        return;
+      }
+      for (const item of outcome.result.imported) {
+        record({ ...who, kind: 'sanitize.report', subject: item.mediaId, details: { path: item.path, kind: item.kind, reused: item.reused, removed: item.report.findings.map((f) => f.text) } });
+      }
+      record({
+        ...who,
+        kind: 'import.completed',
+        subject: outcome.sessionId,
+        details: { volume: outcome.volumeLabel, package: outcome.result.package, imported: outcome.result.imported.length, posts: outcome.result.postIds.length, rejected: outcome.result.rejected.filter((r) => !r.skipped).map((r) => ({ path: r.path, code: r.code })) },
+      });
+    },
+  });
   // Before anything can import: blobs left by an import that died are not in the library.
   await imports.sweepOrphans();
 
@@ -88,10 +116,22 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   volumes.onDidRemove((v) => events.emit('media.removed', { volumeId: v.volumeId }));
   await volumes.start();
 
+  const audit = new AuditLog({ store, now });
+  // The log must never stop the work it records; a failed append is reported, not thrown.
+  const record = (event: AuditEvent) => {
+    void audit.append(event).catch((err: unknown) => process.emitWarning(`audit append failed: ${String(err)}`));
+  };
+  record({ actor: 'system', actorName: 'Airlock', kind: 'policy.loaded', details: { source: loadedPolicy.source, path: loadedPolicy.path, kioskName: policy.kioskName, platforms: policy.platforms, twoPerson: policy.approval.twoPerson, signatures: policy.packages.signatures, trainingMode } });
+
   const staff = new StaffService({ store, clock, options: { idleLockMinutes: policy.idleLockMinutes } });
   await staff.start();
   staff.onDidChange((change) => {
     if (change.kind !== 'sign-in.refused') events.emit('staff.changed', { kind: change.kind });
+    if (change.kind === 'session.started') record({ actor: change.session.staffId, actorName: change.session.name, kind: 'staff.sign-in', details: { role: change.session.role } });
+    else if (change.kind === 'session.ended') record({ actor: change.staffId, actorName: change.staffId, kind: 'staff.sign-out', details: { reason: change.reason } });
+    else if (change.kind === 'session.locked') record({ actor: change.staffId, actorName: change.staffId, kind: 'staff.sign-out', details: { reason: 'idle' } });
+    else if (change.kind === 'sign-in.refused') record({ actor: 'system', actorName: 'Airlock', kind: 'staff.sign-in-failed', subject: change.staffId, details: { code: change.code, knownAccount: change.knownAccount, lockedUntil: change.lockedUntil } });
+    else if (change.kind === 'accounts.changed') record({ actor: staff.current()?.staffId ?? 'system', actorName: staff.current()?.name ?? 'Airlock', kind: 'staff.changed', subject: change.staffId });
   });
   // The lock must come even when nobody touches the screen; checked a few times a minute.
   const idleTimer = setInterval(() => void staff.checkIdle().catch(() => {}), 10_000);
@@ -104,7 +144,10 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     authorize: (actor, action) => {
       if (!can(actor.role, action)) throw new AirlockError('staff.forbidden', refusal(action));
     },
-    onDidChange: (change) => events.emit('posts.changed', { postId: change.postId, kind: change.kind, state: change.state }),
+    onDidChange: (change) => {
+      events.emit('posts.changed', { postId: change.postId, kind: change.kind, state: change.state });
+      record({ actor: change.actor.staffId, actorName: change.actor.name, kind: change.kind, subject: change.postId, details: { state: change.state, ...change.details } });
+    },
   });
 
   /** The signed-in person, allowed to do `action`, as the workflow records them. */
@@ -129,9 +172,18 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     },
     'import.start': async ({ volumeId, allowReplay }) => {
       const me = await actorFor(allowReplay ? 'import.replay-override' : 'import.run');
-      return imports.start(volumeId, allowReplay ? me.name : null);
+      return imports.start(volumeId, me, allowReplay ? me.name : null);
     },
     'library.list': ({ offset, limit }) => imports.library(offset, limit),
+    'audit.list': async (query) => {
+      await actorFor('audit.view');
+      return audit.list(query);
+    },
+    'audit.verify': async () => {
+      await actorFor('audit.view');
+      const result = await audit.verify();
+      return result.ok ? { ok: true, entries: result.entries, firstBroken: null, reason: null } : { ok: false, entries: result.entries, firstBroken: result.firstBroken, reason: result.reason };
+    },
     'staff.status': async () => ({
       needsFirstAdmin: await staff.needsFirstAdmin(),
       current: staff.current(),
@@ -182,6 +234,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     imports,
     staff,
     posts,
+    audit,
     blobs,
     volumes,
     libraryFile: (urlPath) => resolveLibraryFile(urlPath, store, blobs),

@@ -3,15 +3,22 @@
 // event stream, and the clean library that results.
 import { randomUUID } from 'node:crypto';
 import type { LibraryItem, ScanView, VolumeSummary } from '../../../common/contract.ts';
-import { AirlockError, toErrorValue } from '../../../common/errors.ts';
+import { AirlockError, toErrorValue, type AirlockErrorValue } from '../../../common/errors.ts';
 import { SanitizeReport } from '../../../common/sanitize-report.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import { ejectVolume, type Volume } from '../media/index.ts';
-import { importFromSource, scanSource, type ImportDeps } from './import-session.ts';
+import { importFromSource, scanSource, type ImportDeps, type ImportOutcome } from './import-session.ts';
+
+export type ImportFinished = { sessionId: string; actor: { staffId: string; name: string } | null; volumeLabel: string } & (
+  | { ok: true; result: ImportOutcome }
+  | { ok: false; error: AirlockErrorValue }
+);
 
 export interface ImportServiceDeps extends ImportDeps {
   events: EventBus;
   volumes: () => Volume[];
+  /** Told the outcome of every import, for the audit log. */
+  onDidFinish?: (finished: ImportFinished) => void;
 }
 
 export class ImportService {
@@ -47,7 +54,7 @@ export class ImportService {
   }
 
   /** Starts an import in the background; its progress and outcome arrive as events. */
-  start(volumeId: string, replayAllowedBy: string | null = null): { sessionId: string } {
+  start(volumeId: string, actor: { staffId: string; name: string } | null = null, replayAllowedBy: string | null = null): { sessionId: string } {
     if (this.#running) throw new AirlockError('ingest.busy', 'An import is already running. Wait for it to finish.');
     const volume = this.#volume(volumeId);
     const sessionId = randomUUID();
@@ -59,7 +66,8 @@ export class ImportService {
       onProgress: (p) => events.emit('import.progress', p),
     })
       .then(
-        (outcome) =>
+        (outcome) => {
+          this.#deps.onDidFinish?.({ sessionId, actor, volumeLabel: volume.label, ok: true, result: outcome });
           events.emit('import.finished', {
             sessionId,
             ok: true,
@@ -67,8 +75,13 @@ export class ImportService {
             imported: outcome.imported.length,
             posts: outcome.postIds.length,
             rejected: outcome.rejected.filter((r) => !r.skipped).length,
-          }),
-        (err: unknown) => events.emit('import.finished', { sessionId, ok: false, error: toErrorValue(err), imported: 0, posts: 0, rejected: 0 }),
+          });
+        },
+        (err: unknown) => {
+          const error = toErrorValue(err);
+          this.#deps.onDidFinish?.({ sessionId, actor, volumeLabel: volume.label, ok: false, error });
+          events.emit('import.finished', { sessionId, ok: false, error, imported: 0, posts: 0, rejected: 0 });
+        },
       )
       .finally(() => {
         this.#running = null;
