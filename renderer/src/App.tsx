@@ -3,7 +3,10 @@ import { useEffect, useState } from 'react';
 import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
 import { ImportScreen } from './screens/ImportScreen.tsx';
+import { AuditScreen } from './screens/AuditScreen.tsx';
 import { LibraryScreen } from './screens/LibraryScreen.tsx';
+import { PostsScreen } from './screens/PostsScreen.tsx';
+import { StaffScreen } from './screens/StaffScreen.tsx';
 import { FirstRunScreen, SignInScreen } from './screens/SignInScreen.tsx';
 import { useAppStore } from './state/app-store.ts';
 import { useStaffStore } from './state/staff-store.ts';
@@ -12,6 +15,9 @@ const SCREENS = [
   { id: 'home', label: 'Home' },
   { id: 'import', label: 'Import' },
   { id: 'library', label: 'Library' },
+  { id: 'posts', label: 'Posts' },
+  { id: 'audit', label: 'Audit log' },
+  { id: 'staff', label: 'Staff' },
 ] as const;
 
 type ScreenId = (typeof SCREENS)[number]['id'];
@@ -83,6 +89,9 @@ export function App() {
         {me && screen === 'home' ? <HomeScreen /> : null}
         {me && screen === 'import' ? <ImportScreen onOpenLibrary={() => setScreen('library')} /> : null}
         {me && screen === 'library' ? <LibraryScreen /> : null}
+        {me && screen === 'posts' ? <PostsScreen /> : null}
+        {me && screen === 'audit' ? <AuditScreen /> : null}
+        {me && screen === 'staff' ? <StaffScreen /> : null}
       </main>
     </>
   );
