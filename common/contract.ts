@@ -281,6 +281,9 @@ export const eventContract = {
     imported: z.number().int(),
     posts: z.number().int(),
     rejected: z.number().int(),
+    /** null when the policy does not clear sticks; false when clearing was not possible. */
+    stickCleared: z.boolean().nullable(),
+    warnings: z.array(z.string()),
   }),
 } as const;
 

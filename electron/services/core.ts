@@ -17,6 +17,9 @@ import { StaffService, type CurrentStaff } from './staff/staff-service.ts';
 import { AirlockError } from '../../common/errors.ts';
 import { SanitizePool } from './sanitize/sanitize-pool.ts';
 import { openWorkerStore, type Store } from './store/store.ts';
+import { parsePublicKey } from './package/keys.ts';
+import { KeychainSecretStore, type SecretStore } from './vault/secret-store.ts';
+import { Vault } from './vault/vault.ts';
 
 export interface Clock {
   now(): Date;
@@ -37,6 +40,8 @@ export interface CoreOptions {
   extraMediaRoots?: string[];
   /** False in tests, so sticks in the machine's own /media are not picked up. */
   systemMediaRoots?: boolean;
+  /** The OS keychain by default; tests may pass another store. */
+  secretStore?: SecretStore;
   /** Where the worker entry points are; the Electron build passes its bundled files. */
   workers?: { store?: URL; sanitize?: URL };
 }
@@ -49,6 +54,7 @@ export interface AirlockCore {
   staff: StaffService;
   posts: PostService;
   audit: AuditLog;
+  vault: Vault;
   blobs: BlobStore;
   volumes: VolumeWatcher;
   /** The clean-library file behind a `/_airlock/media/<sha256>` path, or null. */
@@ -79,6 +85,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   const blobs = await BlobStore.open(path.join(options.dataDir, 'library'));
   const sanitize = new SanitizePool(options.workers?.sanitize ? { workerUrl: options.workers.sanitize } : {});
 
+  const vault = new Vault(options.secretStore ?? new KeychainSecretStore());
   const volumes = new VolumeWatcher({
     roots: [...policy.media.roots, ...(options.extraMediaRoots ?? [])],
     includeDefaultRoots: options.systemMediaRoots ?? true,
@@ -92,6 +99,10 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     events,
     volumes: () => volumes.current(),
     scanLimits: policy.media.limits,
+    receiptSigner: async () => {
+      const key = await vault.kioskSigningKey();
+      return { privateKey: key.privateKey, publicKey: parsePublicKey(key.publicKeyPem) };
+    },
     onDidFinish: (outcome) => {
       const who = { actor: outcome.actor?.staffId ?? 'system', actorName: outcome.actor?.name ?? 'Airlock' };
       if (!outcome.ok) {
@@ -100,6 +111,9 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       }
       for (const item of outcome.result.imported) {
         record({ ...who, kind: 'sanitize.report', subject: item.mediaId, details: { path: item.path, kind: item.kind, reused: item.reused, removed: item.report.findings.map((f) => f.text) } });
+      }
+      if (outcome.cleared.length > 0 || outcome.warnings.length > 0) {
+        record({ ...who, kind: 'import.stick-cleared', subject: outcome.sessionId, details: { cleared: outcome.cleared, warnings: outcome.warnings } });
       }
       record({
         ...who,
@@ -235,6 +249,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     staff,
     posts,
     audit,
+    vault,
     blobs,
     volumes,
     libraryFile: (urlPath) => resolveLibraryFile(urlPath, store, blobs),

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { openCore, type AirlockCore, type CoreOptions } from '../../electron/services/core.ts';
-import { builtInPolicy } from '../../electron/services/policy/policy.ts';
+import { builtInPolicy, PolicySchema, type LoadedPolicy } from '../../electron/services/policy/policy.ts';
 
 const opened: AirlockCore[] = [];
 afterAll(async () => {
@@ -32,4 +32,9 @@ export const TEST_ADMIN = { name: 'Ada Admin', pin: '493817' };
 export async function signInFirstAdmin(core: AirlockCore): Promise<void> {
   const result = await core.call('staff.createFirstAdmin', { name: TEST_ADMIN.name, credential: { kind: 'pin', secret: TEST_ADMIN.pin } });
   if (!result.ok) throw new Error(`could not create the first admin: ${result.error.message}`);
+}
+
+/** A policy as the loader would produce it from a file holding `settings`. */
+export function testPolicy(settings: Record<string, unknown> = {}): LoadedPolicy {
+  return { policy: PolicySchema.parse({ policyVersion: 1, ...settings }), source: 'built-in defaults', path: null };
 }

@@ -7,10 +7,12 @@ import { AirlockError, toErrorValue, type AirlockErrorValue } from '../../../com
 import { SanitizeReport } from '../../../common/sanitize-report.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import { ejectVolume, type Volume } from '../media/index.ts';
+import type { SigningKeyPair } from '../package/keys.ts';
+import { consumeStick } from './consume-stick.ts';
 import { importFromSource, scanSource, type ImportDeps, type ImportOutcome } from './import-session.ts';
 
 export type ImportFinished = { sessionId: string; actor: { staffId: string; name: string } | null; volumeLabel: string } & (
-  | { ok: true; result: ImportOutcome }
+  | { ok: true; result: ImportOutcome; cleared: string[]; warnings: string[] }
   | { ok: false; error: AirlockErrorValue }
 );
 
@@ -19,6 +21,8 @@ export interface ImportServiceDeps extends ImportDeps {
   volumes: () => Volume[];
   /** Told the outcome of every import, for the audit log. */
   onDidFinish?: (finished: ImportFinished) => void;
+  /** The kiosk's own key, from the OS keychain, for receipts on "use once" sticks. */
+  receiptSigner?: () => Promise<SigningKeyPair>;
 }
 
 export class ImportService {
@@ -66,8 +70,17 @@ export class ImportService {
       onProgress: (p) => events.emit('import.progress', p),
     })
       .then(
-        (outcome) => {
-          this.#deps.onDidFinish?.({ sessionId, actor, volumeLabel: volume.label, ok: true, result: outcome });
+        async (outcome) => {
+          const warnings: string[] = [];
+          let cleared: string[] = [];
+          if (this.#deps.policy.media.consume) {
+            try {
+              cleared = await this.#consume(volume.path, outcome);
+            } catch (err) {
+              warnings.push(toErrorValue(err).message);
+            }
+          }
+          this.#deps.onDidFinish?.({ sessionId, actor, volumeLabel: volume.label, ok: true, result: outcome, cleared, warnings });
           events.emit('import.finished', {
             sessionId,
             ok: true,
@@ -75,12 +88,14 @@ export class ImportService {
             imported: outcome.imported.length,
             posts: outcome.postIds.length,
             rejected: outcome.rejected.filter((r) => !r.skipped).length,
+            stickCleared: this.#deps.policy.media.consume ? warnings.length === 0 : null,
+            warnings,
           });
         },
         (err: unknown) => {
           const error = toErrorValue(err);
           this.#deps.onDidFinish?.({ sessionId, actor, volumeLabel: volume.label, ok: false, error });
-          events.emit('import.finished', { sessionId, ok: false, error, imported: 0, posts: 0, rejected: 0 });
+          events.emit('import.finished', { sessionId, ok: false, error, imported: 0, posts: 0, rejected: 0, stickCleared: null, warnings: [] });
         },
       )
       .finally(() => {
@@ -107,6 +122,27 @@ export class ImportService {
   async eject(volumeId: string): Promise<void> {
     if (this.#running) throw new AirlockError('media.eject-busy', 'Wait for the import to finish before ejecting the stick.');
     await ejectVolume(this.#volume(volumeId));
+  }
+
+  async #consume(root: string, outcome: ImportOutcome): Promise<string[]> {
+    if (!this.#deps.receiptSigner) {
+      throw new AirlockError('ingest.no-receipt-key', 'The import is complete, but the stick was not cleared: this kiosk has no secure key store to sign the receipt with. Clear the stick by hand and ask IT.');
+    }
+    const signer = await this.#deps.receiptSigner();
+    const result = await consumeStick(
+      root,
+      {
+        formatVersion: 1,
+        kind: 'airlock-import-receipt',
+        importSessionId: outcome.sessionId,
+        importedAt: this.#deps.now().toISOString(),
+        kioskName: this.#deps.policy.kioskName,
+        packageId: outcome.package.kind === 'package' ? outcome.package.packageId : null,
+        files: outcome.stickFiles.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })),
+      },
+      signer,
+    );
+    return result.cleared;
   }
 
   /** Resolves when the running import (if any) has finished. */

@@ -56,6 +56,8 @@ export interface ImportedItem {
 export interface ImportOutcome {
   sessionId: string;
   accepted: AcceptedFile[];
+  /** Everything this import read from the stick, package description and signature included. */
+  stickFiles: AcceptedFile[];
   rejected: RejectedFile[];
   imported: ImportedItem[];
   postIds: string[];
@@ -324,7 +326,8 @@ async function runImport(root: string, sessionId: string, deps: ImportDeps, opti
     resultJson: JSON.stringify({ imported: imported.length, posts: posts.length, bytes: formatBytes(wanted.reduce((n, f) => n + f.bytes, 0)) }),
   });
   progress.done();
-  return { sessionId, accepted, rejected, imported, postIds, package: pkg };
+  const stickFiles = scan.accepted.filter((f) => !rejected.some((r) => r.path === f.path));
+  return { sessionId, accepted, stickFiles, rejected, imported, postIds, package: pkg };
 }
 
 async function removeBlobs(blobs: BlobStore, shas: string[]): Promise<void> {

@@ -63,9 +63,11 @@ export const PolicySchema = z
           })
           .strict()
           .default({}),
+        /** "Use once" sticks: after an import, clear what was imported and leave a signed receipt. */
+        consume: z.boolean().default(false),
       })
       .strict()
-      .default({ roots: [], limits: {} }),
+      .default({ roots: [], limits: {}, consume: false }),
     idleLockMinutes: z.number().int().min(1).max(240).default(5),
     language: z.enum(['en', 'et']).default('en'),
     trainingMode: z.boolean().default(false),

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { formatBytes, formatDuration } from '../format.ts';
 import { useImportStore } from '../state/import-store.ts';
+import { useStaffStore } from '../state/staff-store.ts';
 
 const PHASE_LABEL = { copying: 'Copying from the stick', sanitising: 'Removing hidden information', committing: 'Saving to the library', done: 'Finished' } as const;
 
@@ -92,6 +93,7 @@ function ScanResult({ scan }: { scan: ScanView }) {
 
 export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
   const s = useImportStore();
+  const isAdmin = useStaffStore((st) => st.status?.current?.role === 'admin');
   const { refreshVolumes, listen } = s;
   useEffect(() => {
     void refreshVolumes();
@@ -145,6 +147,11 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
           <button type="button" className="button" disabled={!canImport || importing} onClick={() => void s.startImport(s.scan!.volumeId)}>
             Import {importable(s.scan).length} {importable(s.scan).length === 1 ? 'file' : 'files'}
           </button>
+          {s.scan.package.kind === 'package' && s.scan.package.alreadyImportedAt && isAdmin ? (
+            <button type="button" className="button button--secondary" disabled={importing} onClick={() => void s.startImport(s.scan!.volumeId, true)}>
+              Import again (administrator; recorded in the audit log)
+            </button>
+          ) : null}
         </div>
       ) : null}
 
@@ -169,6 +176,12 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
             ✓ Imported {s.outcome.imported} {s.outcome.imported === 1 ? 'item' : 'items'} and {s.outcome.posts} draft {s.outcome.posts === 1 ? 'post' : 'posts'}.
             {s.outcome.rejected > 0 ? ` ${s.outcome.rejected} refused.` : ''}
           </p>
+          {s.outcome.stickCleared ? <p>The imported files were cleared from the stick and a signed receipt was left on it.</p> : null}
+          {s.outcome.warnings.map((w) => (
+            <p key={w} className="notice__warning">
+              ⚠ {w}
+            </p>
+          ))}
           <button type="button" className="button button--secondary" onClick={onOpenLibrary}>
             See what was removed in the library
           </button>

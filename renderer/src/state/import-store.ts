@@ -5,7 +5,9 @@ import type { ImportProgress, ScanView, VolumeSummary } from '../../../common/co
 import type { AirlockErrorValue } from '../../../common/errors.ts';
 import { ApiError, call, subscribe } from '../api/client.ts';
 
-export type ImportOutcome = { ok: true; imported: number; posts: number; rejected: number } | { ok: false; error: AirlockErrorValue };
+export type ImportOutcome =
+  | { ok: true; imported: number; posts: number; rejected: number; stickCleared: boolean | null; warnings: string[] }
+  | { ok: false; error: AirlockErrorValue };
 
 interface ImportState {
   volumes: VolumeSummary[];
@@ -18,7 +20,7 @@ interface ImportState {
   outcome: ImportOutcome | null;
   refreshVolumes(): Promise<void>;
   scanVolume(volumeId: string): Promise<void>;
-  startImport(volumeId: string): Promise<void>;
+  startImport(volumeId: string, allowReplay?: boolean): Promise<void>;
   eject(volumeId: string): Promise<void>;
   reset(): void;
   listen(): () => void;
@@ -58,10 +60,10 @@ export const useImportStore = create<ImportState>((set, get) => ({
     }
   },
 
-  startImport: async (volumeId) => {
+  startImport: async (volumeId, allowReplay = false) => {
     set({ error: null, outcome: null, progress: null });
     try {
-      const { sessionId } = await call('import.start', { volumeId });
+      const { sessionId } = await call('import.start', { volumeId, allowReplay });
       set({ sessionId });
     } catch (err) {
       set({ error: asError(err) });
@@ -89,7 +91,9 @@ export const useImportStore = create<ImportState>((set, get) => ({
         const p = event.payload;
         set({
           sessionId: null,
-          outcome: p.ok ? { ok: true, imported: p.imported, posts: p.posts, rejected: p.rejected } : { ok: false, error: p.error ?? { code: 'ingest.failed', message: 'The import failed.' } },
+          outcome: p.ok
+            ? { ok: true, imported: p.imported, posts: p.posts, rejected: p.rejected, stickCleared: p.stickCleared, warnings: p.warnings }
+            : { ok: false, error: p.error ?? { code: 'ingest.failed', message: 'The import failed.' } },
         });
       }
     }),

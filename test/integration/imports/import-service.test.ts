@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirlockEvent, ScanView } from '../../../common/contract.ts';
-import { openTestCore, signInFirstAdmin } from '../../support/core.ts';
+import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
 import type { MountedVolume } from '../../support/fat-image.ts';
 import { revealingJpeg } from '../../support/image-fixtures.ts';
 import { insertStick } from '../../support/sticks.ts';
@@ -23,11 +23,7 @@ afterAll(async () => {
   await Promise.all(mounted.map((m) => m.unmount()));
 });
 
-const loosePolicy = (limits: Record<string, unknown> = {}) => ({
-  policy: { policyVersion: 1 as const, organisation: 'T', kioskName: 'K', platforms: ['tiktok' as const], approval: { twoPerson: true }, packages: { signatures: 'optional' as const, trustedKeys: [] }, media: { roots: [], limits }, idleLockMinutes: 5, language: 'en' as const, trainingMode: false },
-  source: 'built-in defaults' as const,
-  path: null,
-});
+const loosePolicy = (limits: Record<string, unknown> = {}) => testPolicy({ packages: { signatures: 'optional', trustedKeys: [] }, media: { limits } });
 
 async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
   const until = Date.now() + ms;
