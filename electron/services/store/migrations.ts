@@ -3,6 +3,7 @@
 
 import { AUDIT_MIGRATION } from '../audit/audit-schema.ts';
 import { POSTS_MIGRATION } from '../posts/posts-schema.ts';
+import { PUBLISH_MIGRATION } from '../publish/publish-schema.ts';
 import { STAFF_MIGRATION } from '../staff/staff-schema.ts';
 
 export interface Migration {
@@ -90,6 +91,6 @@ const IMPORTS_MIGRATION: Migration = {
   `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [IMPORTS_MIGRATION, STAFF_MIGRATION, AUDIT_MIGRATION, POSTS_MIGRATION];
+export const MIGRATIONS: readonly Migration[] = [IMPORTS_MIGRATION, STAFF_MIGRATION, AUDIT_MIGRATION, POSTS_MIGRATION, PUBLISH_MIGRATION];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -2,6 +2,7 @@
 // run on the thread that owns the connection; Store calls them by name from anywhere.
 import { auditRepositories } from '../audit/audit-repositories.ts';
 import { postRepositories } from '../posts/posts-repositories.ts';
+import { publishRepositories } from '../publish/publish-repositories.ts';
 import { staffRepositories } from '../staff/staff-repositories.ts';
 import type { Db } from './database.ts';
 
@@ -177,7 +178,7 @@ const importRepositories = {
       .run(a.finishedAt).changes,
 } as const;
 
-export const repositories = { ...importRepositories, ...staffRepositories, ...auditRepositories, ...postRepositories } as const;
+export const repositories = { ...importRepositories, ...staffRepositories, ...auditRepositories, ...postRepositories, ...publishRepositories } as const;
 
 export type Repositories = typeof repositories;
 export type RepositoryName = keyof Repositories;
