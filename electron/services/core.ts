@@ -138,12 +138,16 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   record({ actor: 'system', actorName: 'Airlock', kind: 'policy.loaded', details: { source: loadedPolicy.source, path: loadedPolicy.path, kioskName: policy.kioskName, platforms: policy.platforms, twoPerson: policy.approval.twoPerson, signatures: policy.packages.signatures, trainingMode } });
 
   const staff = new StaffService({ store, clock, options: { idleLockMinutes: policy.idleLockMinutes } });
+  // Names of people who signed in this run, so their sign-out is recorded by name too.
+  const names = new Map<string, string>((await staff.signInChoices()).map((c) => [c.id, c.name]));
   await staff.start();
   staff.onDidChange((change) => {
     if (change.kind !== 'sign-in.refused') events.emit('staff.changed', { kind: change.kind });
-    if (change.kind === 'session.started') record({ actor: change.session.staffId, actorName: change.session.name, kind: 'staff.sign-in', details: { role: change.session.role } });
-    else if (change.kind === 'session.ended') record({ actor: change.staffId, actorName: change.staffId, kind: 'staff.sign-out', details: { reason: change.reason } });
-    else if (change.kind === 'session.locked') record({ actor: change.staffId, actorName: change.staffId, kind: 'staff.sign-out', details: { reason: 'idle' } });
+    if (change.kind === 'session.started') {
+      names.set(change.session.staffId, change.session.name);
+      record({ actor: change.session.staffId, actorName: change.session.name, kind: 'staff.sign-in', details: { role: change.session.role } });
+    } else if (change.kind === 'session.ended') record({ actor: change.staffId, actorName: names.get(change.staffId) ?? change.staffId, kind: 'staff.sign-out', details: { reason: change.reason } });
+    else if (change.kind === 'session.locked') record({ actor: change.staffId, actorName: names.get(change.staffId) ?? change.staffId, kind: 'staff.sign-out', details: { reason: 'idle' } });
     else if (change.kind === 'sign-in.refused') record({ actor: 'system', actorName: 'Airlock', kind: 'staff.sign-in-failed', subject: change.staffId, details: { code: change.code, knownAccount: change.knownAccount, lockedUntil: change.lockedUntil } });
     else if (change.kind === 'accounts.changed') record({ actor: staff.current()?.staffId ?? 'system', actorName: staff.current()?.name ?? 'Airlock', kind: 'staff.changed', subject: change.staffId });
   });

@@ -1,4 +1,166 @@
-// Placeholder until the Audit screen lands.
+// The audit log: everything done at this kiosk, by whom and when, newest first, with filters, an
+// expandable view of what each entry recorded, and a check of the hash chain. Only approvers
+// and administrators may read it; the core refuses everyone else and the screen says so.
+import { Fragment, useState } from 'react';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { AuditDetails } from './audit/AuditDetails.tsx';
+import { AuditFilters, hasFilters, NO_FILTERS, type AuditFilterValues } from './audit/AuditFilters.tsx';
+import { actorLabel, formatAuditTime, KIOSK_TIME_ZONE, localDayStart, subjectLabel, type PeopleById } from './audit/audit-format.ts';
+import { auditKindLabel } from './audit/audit-kinds.ts';
+import { IntegrityCheck } from './audit/IntegrityCheck.tsx';
+import { useAuditLog, type AuditQuery } from './audit/use-audit-log.ts';
+import { usePeople } from './audit/use-people.ts';
+
+/** The log matches subjects exactly, by id; a person's name typed into "About" means their id. */
+function toQuery(f: AuditFilterValues, people: PeopleById): AuditQuery {
+  const query: AuditQuery = {};
+  if (f.actor) query.actor = f.actor;
+  if (f.kind) query.kind = f.kind;
+  const from = localDayStart(f.from);
+  if (from) query.from = from.toISOString();
+  const to = localDayStart(f.to, 1);
+  if (to) query.to = to.toISOString();
+  if (f.subject) {
+    const wanted = f.subject.toLocaleLowerCase();
+    const person = [...people].find(([, name]) => name.toLocaleLowerCase() === wanted);
+    query.subject = person ? person[0] : f.subject;
+  }
+  return query;
+}
+
+function Header() {
+  return (
+    <header className="page-header">
+      <h1 id="audit-title">Audit log</h1>
+      <p className="muted">Everything done at this kiosk, by whom and when. Entries cannot be changed: each one is sealed to the one before it.</p>
+    </header>
+  );
+}
+
 export function AuditScreen() {
-  return <p className="muted">Coming soon.</p>;
+  const [filters, setFilters] = useState<{ values: AuditFilterValues; query: AuditQuery }>({ values: NO_FILTERS, query: {} });
+  const { state, loadOlder } = useAuditLog(filters.query);
+  const entries = state.phase === 'ready' ? state.entries : [];
+  const people = usePeople(entries);
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+
+  const apply = (values: AuditFilterValues) => {
+    setOpen(new Set());
+    setFilters({ values, query: toQuery(values, people) });
+  };
+  const toggle = (seq: number) =>
+    setOpen((was) => {
+      const next = new Set(was);
+      if (!next.delete(seq)) next.add(seq);
+      return next;
+    });
+
+  if (state.phase === 'forbidden') {
+    return (
+      <section aria-labelledby="audit-title" className="stack">
+        <Header />
+        <div className="empty-state" data-testid="audit-forbidden">
+          <p className="empty-state__title">You are not allowed to read the audit log</p>
+          <p className="muted">{state.error.message} Ask one of them if you need something checked.</p>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section aria-labelledby="audit-title" className="stack">
+      <Header />
+      <IntegrityCheck />
+      <AuditFilters applied={filters.values} people={people} onApply={apply} />
+
+      {state.phase === 'loading' ? (
+        <p className="muted" role="status">
+          Loading the log…
+        </p>
+      ) : null}
+      {state.phase === 'failed' ? <ErrorNotice error={state.error} /> : null}
+
+      {state.phase === 'ready' && state.entries.length === 0 ? (
+        <div className="empty-state" data-testid="audit-empty">
+          {hasFilters(filters.values) ? (
+            <>
+              <p className="empty-state__title">No entries match these filters</p>
+              <p className="muted">Try other days or another person, or clear the filters to see everything.</p>
+            </>
+          ) : (
+            <>
+              <p className="empty-state__title">The log is empty</p>
+              <p className="muted">Sign-ins, imports and posts appear here as soon as they happen.</p>
+            </>
+          )}
+        </div>
+      ) : null}
+
+      {state.phase === 'ready' && state.entries.length > 0 ? (
+        <div className="stack">
+          <div className="audit-table-wrap">
+            <table className="audit-table">
+              <caption>
+                Entries, newest first. Times are in the kiosk’s time zone ({KIOSK_TIME_ZONE}).
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Person</th>
+                  <th scope="col">What happened</th>
+                  <th scope="col">About</th>
+                  <th scope="col">
+                    <span className="offscreen-label">Details</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.entries.map((entry) => {
+                  const expanded = open.has(entry.seq);
+                  const detailsId = `audit-entry-${entry.seq}`;
+                  const what = auditKindLabel(entry.kind);
+                  return (
+                    <Fragment key={entry.seq}>
+                      <tr className={expanded ? 'audit-table__row is-open' : 'audit-table__row'} data-kind={entry.kind}>
+                        <th scope="row" className="audit-table__time">
+                          <time dateTime={entry.at}>{formatAuditTime(entry.at)}</time>
+                        </th>
+                        <td>{actorLabel(entry, people)}</td>
+                        <td className={entry.kind.endsWith('failed') || entry.kind === 'egress.blocked' ? 'audit-table__what audit-table__what--alert' : 'audit-table__what'}>{what}</td>
+                        <td className="audit-table__about">{subjectLabel(entry, people)}</td>
+                        <td className="audit-table__toggle">
+                          <button type="button" className="button button--secondary" aria-expanded={expanded} aria-controls={expanded ? detailsId : undefined} onClick={() => toggle(entry.seq)}>
+                            {expanded ? 'Hide' : 'Details'}
+                            <span className="offscreen-label"> of entry {entry.seq}: {what}</span>
+                          </button>
+                        </td>
+                      </tr>
+                      {expanded ? (
+                        <tr id={detailsId} className="audit-table__details">
+                          <td colSpan={5}>
+                            <AuditDetails entry={entry} people={people} onOnlyThisSubject={(subject) => apply({ ...NO_FILTERS, subject })} />
+                          </td>
+                        </tr>
+                      ) : null}
+                    </Fragment>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <div className="audit-pager">
+            <p className="muted" role="status" data-testid="audit-count">
+              Showing {state.entries.length.toLocaleString()} of {state.total.toLocaleString()} {state.total === 1 ? 'entry' : 'entries'}
+            </p>
+            {state.entries.length < state.total ? (
+              <button type="button" className="button button--secondary" onClick={loadOlder} disabled={state.loadingOlder}>
+                {state.loadingOlder ? 'Loading older entries…' : 'Show older'}
+              </button>
+            ) : null}
+          </div>
+          {state.olderError ? <ErrorNotice error={state.olderError} /> : null}
+        </div>
+      ) : null}
+    </section>
+  );
 }

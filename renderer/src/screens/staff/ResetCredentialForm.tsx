@@ -1,0 +1,58 @@
+// Setting a new PIN or passphrase for someone who forgot theirs (this also lifts a lockout).
+// Opens under that person's row in the table; the core's refusals show inside it.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { StaffSummary } from '../../../../common/contract.ts';
+import type { AirlockErrorValue } from '../../../../common/errors.ts';
+import { call } from '../../api/client.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { CredentialFields, credentialMismatch, TypingProblem, type CredentialDraft } from './CredentialFields.tsx';
+import { KIND_WORD } from './staff-labels.ts';
+import { asErrorValue } from './use-staff-list.ts';
+
+export function ResetCredentialForm({ person, onDone, onCancel }: { person: StaffSummary; onDone: (person: StaffSummary) => void; onCancel: () => void }) {
+  const titleId = useId();
+  const [credential, setCredential] = useState<CredentialDraft>({ kind: person.credentialKind, secret: '', again: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AirlockErrorValue | null>(null);
+  const [mismatch, setMismatch] = useState<string | null>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+  // The form opens below the row; take keyboard and screen-reader users straight to it.
+  useEffect(() => title.current?.focus(), []);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const slip = credentialMismatch(credential);
+    setMismatch(slip);
+    if (slip) return;
+    setBusy(true);
+    setError(null);
+    call('staff.resetCredential', { staffId: person.id, credential: { kind: credential.kind, secret: credential.secret } }).then(
+      (changed) => {
+        setBusy(false);
+        onDone(changed);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(asErrorValue(err));
+      },
+    );
+  };
+
+  return (
+    <form className="stack staff-reset" aria-labelledby={titleId} onSubmit={submit}>
+      <h3 id={titleId} ref={title} tabIndex={-1}>New sign-in for {person.name}</h3>
+      <p className="muted">Give the new {KIND_WORD[credential.kind]} to {person.name} in person. Any lockout is lifted.</p>
+      <CredentialFields draft={credential} onChange={setCredential} legend="Signs in with" prefix="New" />
+      {mismatch ? <TypingProblem message={mismatch} /> : null}
+      {error && !mismatch ? <ErrorNotice error={error} /> : null}
+      <div className="actions">
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Saving…' : `Save new ${KIND_WORD[credential.kind]}`}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
