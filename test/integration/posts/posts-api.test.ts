@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PostView } from '../../../common/contract.ts';
-import { openTestCore, signInFirstAdmin, TEST_ADMIN } from '../../support/core.ts';
+import { openTestCore, signInFirstAdmin, TEST_ADMIN, testPolicy } from '../../support/core.ts';
 
 type Ok<T> = { ok: true; value: T };
 
@@ -17,7 +17,7 @@ async function ok<T>(p: Promise<unknown>): Promise<T> {
 describe('posts through the API', () => {
   it('needs a second person to approve, records every step, and keeps PINs out of the log', async () => {
     const core = await openTestCore({
-      policy: { policy: { policyVersion: 1, organisation: 'T', kioskName: 'K', platforms: ['mastodon'], approval: { twoPerson: true }, packages: { signatures: 'required', trustedKeys: [] }, media: { roots: [], limits: {} }, idleLockMinutes: 5, language: 'en', trainingMode: false }, source: 'built-in defaults', path: null },
+      policy: testPolicy({ platforms: ['mastodon'], approval: { twoPerson: true } }),
     });
     await signInFirstAdmin(core);
     const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
