@@ -274,6 +274,16 @@ export const eventContract = {
   /** Sign-in state changed (signed in, out, locked for inactivity) or accounts changed. */
   'staff.changed': z.object({ kind: z.enum(['session.started', 'session.ended', 'session.locked', 'accounts.changed']) }),
   'posts.changed': z.object({ postId: z.string(), kind: z.string(), state: PostState }),
+  'publish.progress': z.object({ postId: z.string(), platform: z.string(), phase: z.string(), bytesDone: z.number(), bytesTotal: z.number() }),
+  'publish.result': z.object({
+    postId: z.string(),
+    platform: z.string(),
+    ok: z.boolean(),
+    url: z.string().nullable(),
+    error: z.object({ code: z.string(), message: z.string(), detail: z.string().optional() }).nullable(),
+    /** True when the platform could not be reached and the upload will be tried again. */
+    waiting: z.boolean(),
+  }),
   'import.finished': z.object({
     sessionId: z.string(),
     ok: z.boolean(),

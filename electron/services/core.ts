@@ -19,7 +19,14 @@ import { SanitizePool } from './sanitize/sanitize-pool.ts';
 import { openWorkerStore, type Store } from './store/store.ts';
 import { parsePublicKey } from './package/keys.ts';
 import { KeychainSecretStore, type SecretStore } from './vault/secret-store.ts';
-import { Vault } from './vault/vault.ts';
+import { Vault, type AccountCredentials } from './vault/vault.ts';
+import { egressHostsFor } from '../platforms/hosts.ts';
+import { createTikTokAdapter } from '../platforms/tiktok/adapter.ts';
+import { EgressLog } from './egress/egress-log.ts';
+import { EgressPolicy } from './egress/egress-policy.ts';
+import { createEgressClient, type EgressClient } from './egress/http-client.ts';
+import { Publisher } from './publish/publisher.ts';
+import type { AccountRow } from './publish/publish-repositories.ts';
 
 export interface Clock {
   now(): Date;
@@ -42,6 +49,10 @@ export interface CoreOptions {
   systemMediaRoots?: boolean;
   /** The OS keychain by default; tests may pass another store. */
   secretStore?: SecretStore;
+  /** How often the publisher looks for due posts; null leaves it to the caller (tests). */
+  publisherIntervalMs?: number | null;
+  /** How long adapters wait between status checks while a platform processes an upload. */
+  publishPollMs?: number;
   /** Where the worker entry points are; the Electron build passes its bundled files. */
   workers?: { store?: URL; sanitize?: URL };
 }
@@ -55,6 +66,12 @@ export interface AirlockCore {
   posts: PostService;
   audit: AuditLog;
   vault: Vault;
+  /** The database, for the shells' own needs and for tests; screens go through `call`. */
+  store: Store;
+  publisher: Publisher;
+  egress: { client: EgressClient; log: EgressLog };
+  /** Adds or replaces a connected account; its tokens go to the keychain only. */
+  connectAccount(account: Omit<AccountRow, 'connected_at' | 'last_success_at' | 'simulated'> & { simulated: boolean }, credentials: AccountCredentials): Promise<void>;
   blobs: BlobStore;
   volumes: VolumeWatcher;
   /** The clean-library file behind a `/_airlock/media/<sha256>` path, or null. */
@@ -174,6 +191,34 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     return { staffId: me.staffId, name: me.name, role: me.role };
   };
 
+  // The kiosk reaches the enabled platforms' hosts and nothing else; loopback only in training
+  // mode, where the platforms are the built-in simulators.
+  const egressLog = new EgressLog();
+  egressLog.onDidRecord((entry) => record({ actor: 'system', actorName: 'Airlock', kind: 'egress.blocked', subject: `${entry.host}:${entry.port}`, details: { requester: entry.requester, code: entry.code, reason: entry.reason } }));
+  const egress = createEgressClient({ policy: new EgressPolicy({ allowedHosts: egressHostsFor(policy.platforms), allowLoopback: trainingMode }), log: egressLog });
+  const publisher = new Publisher({
+    store,
+    posts,
+    blobs,
+    vault,
+    http: egress,
+    adapters: {
+      tiktok: createTikTokAdapter({ appCredentials: () => vault.loadAppCredentials('tiktok'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) }),
+    },
+    now,
+    onEvent: (e) => {
+      if (e.kind === 'progress') events.emit('publish.progress', { postId: e.postId, platform: e.platform, phase: e.phase, bytesDone: e.bytesDone, bytesTotal: e.bytesTotal });
+      else if (e.kind === 'post') events.emit('posts.changed', { postId: e.postId, kind: `post.${e.state}`, state: e.state as never });
+      else if (e.kind === 'attempt') record({ actor: 'system', actorName: 'Airlock', kind: 'publish.attempt', subject: e.postId, details: { platform: e.platform, account: e.accountId, attempt: e.attempt } });
+      else if (e.kind === 'result') {
+        events.emit('publish.result', { postId: e.postId, platform: e.platform, ok: e.ok, url: e.url, error: e.error, waiting: e.waiting });
+        record({ actor: 'system', actorName: 'Airlock', kind: 'publish.result', subject: e.postId, details: { platform: e.platform, account: e.accountId, ok: e.ok, remoteId: e.remoteId, url: e.url, error: e.error?.code ?? null, waiting: e.waiting } });
+      }
+    },
+  });
+  if (options.publisherIntervalMs !== null) await publisher.start(options.publisherIntervalMs ?? 1000);
+  else await publisher.recover();
+
   let closing: Promise<void> | undefined;
   const call = createDispatcher({
     'app.info': () => info,
@@ -254,12 +299,21 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     posts,
     audit,
     vault,
+    store,
+    publisher,
+    egress: { client: egress, log: egressLog },
+    connectAccount: async (account, credentials) => {
+      await vault.saveAccountCredentials(account.platform, account.account_id, credentials);
+      await store.call('accounts.upsert', { ...account, simulated: account.simulated ? 1 : 0, connected_at: now().toISOString(), last_success_at: null });
+    },
     blobs,
     volumes,
     libraryFile: (urlPath) => resolveLibraryFile(urlPath, store, blobs),
     close: () =>
       (closing ??= (async () => {
         clearInterval(idleTimer);
+        await publisher.stop();
+        egress.close();
         await volumes.stop();
         await imports.idle();
         await sanitize.close();

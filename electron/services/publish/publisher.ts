@@ -125,8 +125,17 @@ export class Publisher {
       await this.#finish(job, result, null);
     } catch (err) {
       const error = toErrorValue(err);
+      if (this.#abort.signal.aborted) {
+        // Shutting down is not a failure: the job waits, with its checkpoint, for the next start.
+        await this.#deps.store.call('publish.retryLater', { id: job.id, at: this.#now(), errorJson: JSON.stringify(error), now: this.#now() });
+        return;
+      }
       const attempts = job.attempts + 1;
-      if (TRANSIENT.test(error.code) && attempts < (this.#deps.maxAttempts ?? 12)) {
+      // Adapters say what should happen next ('retry' or 'later' mean the platform may take it
+      // another time); network failures below the adapter are always worth waiting out.
+      const next = (err as { next?: string }).next;
+      const transient = next === 'retry' || next === 'later' || TRANSIENT.test(error.code);
+      if (transient && attempts < (this.#deps.maxAttempts ?? 12)) {
         const delay = (this.#deps.retryDelaySeconds ?? ((n) => Math.min(600, 5 * 2 ** (n - 1))))(attempts);
         const at = new Date(this.#deps.now().getTime() + delay * 1000).toISOString();
         await this.#deps.store.call('publish.retryLater', { id: job.id, at, errorJson: JSON.stringify(error), now: this.#now() });

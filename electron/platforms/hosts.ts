@@ -1,0 +1,21 @@
+// The hosts each platform's API, upload and sign-in traffic goes to (platform-apis.md): the
+// egress allow-list is built from the platforms the policy enables, plus hosts IT adds.
+import type { PlatformId } from '../../common/platforms.ts';
+
+export const PLATFORM_HOSTS: Record<PlatformId, readonly string[]> = {
+  // §1: API base, the regional upload hosts, and the sign-in page.
+  tiktok: ['open.tiktokapis.com', 'open-upload.tiktokapis.com', 'upload.us.tiktokapis.com', 'www.tiktok.com'],
+  // §3: the account's PDS; bsky.social for hosted accounts (self-hosted PDSes are added by policy).
+  bluesky: ['bsky.social', 'public.api.bsky.app'],
+  // §4: each organisation's own instance is added by policy.
+  mastodon: [],
+  x: ['api.x.com', 'upload.x.com', 'x.com'],
+  youtube: ['www.googleapis.com', 'youtube.googleapis.com', 'oauth2.googleapis.com', 'accounts.google.com'],
+  facebook: ['graph.facebook.com', 'rupload.facebook.com', 'www.facebook.com'],
+  instagram: ['graph.facebook.com', 'rupload.facebook.com', 'www.facebook.com'],
+  linkedin: ['api.linkedin.com', 'www.linkedin.com'],
+};
+
+export function egressHostsFor(platforms: readonly PlatformId[], extra: readonly string[] = []): string[] {
+  return [...new Set([...platforms.flatMap((p) => PLATFORM_HOSTS[p]), ...extra])];
+}
