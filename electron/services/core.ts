@@ -21,6 +21,7 @@ import { parsePublicKey } from './package/keys.ts';
 import { KeychainSecretStore, type SecretStore } from './vault/secret-store.ts';
 import { Vault, type AccountCredentials } from './vault/vault.ts';
 import { egressHostsFor } from '../platforms/hosts.ts';
+import { createBlueskyAdapter } from '../platforms/bluesky/adapter.ts';
 import { createTikTokAdapter } from '../platforms/tiktok/adapter.ts';
 import { EgressLog } from './egress/egress-log.ts';
 import { EgressPolicy } from './egress/egress-policy.ts';
@@ -204,6 +205,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     http: egress,
     adapters: {
       tiktok: createTikTokAdapter({ appCredentials: () => vault.loadAppCredentials('tiktok'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) }),
+      bluesky: createBlueskyAdapter(),
     },
     now,
     onEvent: (e) => {

@@ -133,8 +133,8 @@ export class Publisher {
       const attempts = job.attempts + 1;
       // Adapters say what should happen next ('retry' or 'later' mean the platform may take it
       // another time); network failures below the adapter are always worth waiting out.
-      const next = (err as { next?: string }).next;
-      const transient = next === 'retry' || next === 'later' || TRANSIENT.test(error.code);
+      const { next, retryable } = err as { next?: string; retryable?: boolean };
+      const transient = retryable === true || next === 'retry' || next === 'later' || TRANSIENT.test(error.code);
       if (transient && attempts < (this.#deps.maxAttempts ?? 12)) {
         const delay = (this.#deps.retryDelaySeconds ?? ((n) => Math.min(600, 5 * 2 ** (n - 1))))(attempts);
         const at = new Date(this.#deps.now().getTime() + delay * 1000).toISOString();
