@@ -74,6 +74,25 @@ export const AuditEntryView = z.object({
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
+export const TrainingStatus = z.object({
+  enabled: z.boolean(),
+  sticks: z.array(z.object({ stickId: z.string(), label: z.string(), description: z.string(), inserted: z.boolean() })),
+  accounts: z.array(z.object({ platform: z.string(), name: z.string() })),
+  /** Made-up staff for the demo, with their PINs, shown on the sign-in screen in training only. */
+  staff: z.array(z.object({ name: z.string(), role: z.string(), pin: z.string() })),
+});
+export type TrainingStatus = z.infer<typeof TrainingStatus>;
+
+export const TrainingFeedPost = z.object({
+  platform: z.string(),
+  account: z.string(),
+  caption: z.string(),
+  audience: z.string(),
+  publishedAt: z.string(),
+  bytes: z.number(),
+});
+export type TrainingFeedPost = z.infer<typeof TrainingFeedPost>;
+
 const PlatformIdSchema = z.enum(PLATFORM_IDS);
 const PostOptions = z.record(z.string().max(32), z.record(z.string().max(64), z.unknown())).refine((o) => JSON.stringify(o).length <= 16_384, 'options are too large');
 const PostMediaRef = z.object({ mediaId: z.string().min(1).max(64), altText: z.string().max(2000).nullable() }).strict();
@@ -233,6 +252,11 @@ export const contract = {
     args: NoArgs,
     result: z.object({ ok: z.boolean(), entries: z.number().int(), firstBroken: z.number().int().nullable(), reason: z.string().nullable() }),
   },
+  'training.status': { args: NoArgs, result: TrainingStatus },
+  'training.insertStick': { args: z.object({ stickId: z.string().min(1).max(64) }).strict(), result: z.object({ volumeId: z.string() }) },
+  'training.removeStick': { args: z.object({ stickId: z.string().min(1).max(64) }).strict(), result: z.object({ removed: z.literal(true) }) },
+  'training.feed': { args: NoArgs, result: z.object({ posts: z.array(TrainingFeedPost) }) },
+  'training.reset': { args: NoArgs, result: z.object({ reset: z.literal(true) }) },
   'staff.status': { args: NoArgs, result: StaffStatus },
   'staff.createFirstAdmin': { args: z.object({ name: z.string().min(1).max(80), credential: Credential }).strict(), result: CurrentStaff },
   'staff.signIn': { args: z.object({ staffId: z.string().min(1).max(64), secret: z.string().min(1).max(256) }).strict(), result: CurrentStaff },
@@ -274,6 +298,8 @@ export const eventContract = {
   /** Sign-in state changed (signed in, out, locked for inactivity) or accounts changed. */
   'staff.changed': z.object({ kind: z.enum(['session.started', 'session.ended', 'session.locked', 'accounts.changed']) }),
   'posts.changed': z.object({ postId: z.string(), kind: z.string(), state: PostState }),
+  /** Training mode was reset: screens reload from a clean state. */
+  'training.reset': z.object({ at: z.string() }),
   'publish.progress': z.object({ postId: z.string(), platform: z.string(), phase: z.string(), bytesDone: z.number(), bytesTotal: z.number() }),
   'publish.result': z.object({
     postId: z.string(),

@@ -1,7 +1,7 @@
 // `airlock serve`: runs the browser shell, the same services and screens as the desktop app
 // served on 127.0.0.1, for development, tests, training demos and machines without Electron.
 import { parseArgs } from 'node:util';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openCore } from '../services/core.ts';
@@ -62,15 +62,28 @@ export const serveCommand: CliCommand = {
     }
     const policyFile = values.policy ?? io.env.AIRLOCK_POLICY ?? defaultPolicyPath();
     const policy = await loadPolicy(policyFile);
-    const dataDir = values.data ?? (values.demo ? await mkdtemp(path.join(os.tmpdir(), 'airlock-demo-')) : defaultDataDir(io.env));
-    const core = await openCore({
-      shell: 'browser',
-      version: airlockVersion(),
-      policy,
-      dataDir,
-      trainingMode: values.demo,
-      extraMediaRoots: values['media-root'] ?? [],
-    });
+    // In training mode every reset starts from an empty temporary folder.
+    const freshDataDir = () => mkdtemp(path.join(os.tmpdir(), 'airlock-demo-'));
+    const open = async (dataDir: string) =>
+      openCore({
+        shell: 'browser',
+        version: airlockVersion(),
+        policy,
+        dataDir,
+        trainingMode: values.demo,
+        extraMediaRoots: values['media-root'] ?? [],
+        onTrainingReset: async () => {
+          const previous = { core, dataDir: currentDataDir };
+          currentDataDir = await freshDataDir();
+          core = await open(currentDataDir);
+          shell.replaceCore(core);
+          core.events.emit('training.reset', { at: new Date().toISOString() });
+          await previous.core.close();
+          if (!values.data) await rm(previous.dataDir, { recursive: true, force: true });
+        },
+      });
+    let currentDataDir = values.data ?? (values.demo ? await freshDataDir() : defaultDataDir(io.env));
+    let core = await open(currentDataDir);
     const shell = await startBrowserShell({ core, port });
 
     io.out(`Airlock ${airlockVersion()} browser shell${values.demo ? ' (training mode)' : ''}: ${shell.url}\n`);
@@ -87,6 +100,7 @@ export const serveCommand: CliCommand = {
     });
     await shell.close();
     await core.close();
+    if (values.demo && !values.data) await rm(currentDataDir, { recursive: true, force: true });
     return 0;
   },
 };

@@ -33,6 +33,8 @@ export interface BrowserShell {
   url: string;
   origin: string;
   port: number;
+  /** Serves a fresh core from now on (training reset); open event streams move to it. */
+  replaceCore(next: AirlockCore): void;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
 }
 
 export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
-  const { core } = options;
+  let { core } = options;
   const rendererRoot = await realpath(options.rendererRoot ?? DEFAULT_RENDERER_ROOT).catch(() => null);
   if (rendererRoot === null) {
     throw new AirlockError(
@@ -113,10 +115,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     return origin === undefined || origin === `http://127.0.0.1:${port}`;
   };
 
-  const unsubscribe = core.events.subscribe((event) => {
+  const forward = (event: Parameters<Parameters<AirlockCore['events']['subscribe']>[0]>[0]) => {
     const frame = `event: ${event.name}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const res of streams) res.write(frame);
-  });
+  };
+  let unsubscribe = core.events.subscribe(forward);
 
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -212,6 +215,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     url: `${origin}/#key=${secret}`,
     origin,
     port,
+    replaceCore: (next) => {
+      unsubscribe();
+      core = next;
+      unsubscribe = core.events.subscribe(forward);
+    },
     close: async () => {
       unsubscribe();
       for (const res of streams) res.end();

@@ -20,6 +20,8 @@ import { openWorkerStore, type Store } from './store/store.ts';
 import { parsePublicKey } from './package/keys.ts';
 import { KeychainSecretStore, type SecretStore } from './vault/secret-store.ts';
 import { Vault, type AccountCredentials } from './vault/vault.ts';
+import { TrainingSecretStore } from './vault/memory-secret-store.ts';
+import { startTraining, type TrainingSession } from './training/training-service.ts';
 import { egressHostsFor } from '../platforms/hosts.ts';
 import { createBlueskyAdapter } from '../platforms/bluesky/adapter.ts';
 import { createTikTokAdapter } from '../platforms/tiktok/adapter.ts';
@@ -43,6 +45,8 @@ export interface CoreOptions {
   dataDir: string;
   /** Demo/training mode from the command line; the policy can also switch it on. */
   trainingMode?: boolean;
+  /** Lets the egress client reach loopback simulators outside training mode (tests only). */
+  allowLoopbackEgress?: boolean;
   clock?: Clock;
   /** Extra folders whose mounted sub-folders count as sticks (tests, the training "virtual stick"). */
   extraMediaRoots?: string[];
@@ -52,6 +56,8 @@ export interface CoreOptions {
   secretStore?: SecretStore;
   /** How often the publisher looks for due posts; null leaves it to the caller (tests). */
   publisherIntervalMs?: number | null;
+  /** Called by training.reset: the shell closes this core, wipes its data and opens a fresh one. */
+  onTrainingReset?: () => Promise<void>;
   /** How long adapters wait between status checks while a platform processes an upload. */
   publishPollMs?: number;
   /** Where the worker entry points are; the Electron build passes its bundled files. */
@@ -85,8 +91,19 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   const now = () => clock.now();
   const events = new EventBus();
   const trainingMode = options.trainingMode === true || options.policy.policy.trainingMode;
-  const loadedPolicy: LoadedPolicy = trainingMode
-    ? { ...options.policy, policy: { ...options.policy.policy, trainingMode: true } }
+  // Training mode: the TikTok simulator stands in for TikTok, and the sample packages are
+  // signed with a key made for this session, which the policy trusts only while it lasts.
+  const training = trainingMode ? await startTraining() : null;
+  const loadedPolicy: LoadedPolicy = training
+    ? {
+        ...options.policy,
+        policy: {
+          ...options.policy.policy,
+          trainingMode: true,
+          platforms: [...new Set([...options.policy.policy.platforms, 'tiktok' as const])],
+          packages: { ...options.policy.policy.packages, trustedKeys: [...options.policy.policy.packages.trustedKeys, training.trustedKey] },
+        },
+      }
     : options.policy;
   const { policy } = loadedPolicy;
   const info: AppInfo = {
@@ -103,7 +120,9 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   const blobs = await BlobStore.open(path.join(options.dataDir, 'library'));
   const sanitize = new SanitizePool(options.workers?.sanitize ? { workerUrl: options.workers.sanitize } : {});
 
-  const vault = new Vault(options.secretStore ?? new KeychainSecretStore());
+  // Training has only simulator accounts with made-up tokens; it never touches the keychain.
+  let trainingSession: TrainingSession | null = null;
+  const vault = new Vault(options.secretStore ?? (training ? new TrainingSecretStore() : new KeychainSecretStore()));
   const volumes = new VolumeWatcher({
     roots: [...policy.media.roots, ...(options.extraMediaRoots ?? [])],
     includeDefaultRoots: options.systemMediaRoots ?? true,
@@ -115,7 +134,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     policy,
     now,
     events,
-    volumes: () => volumes.current(),
+    volumes: () => [...volumes.current(), ...(trainingSession?.volumes() ?? [])],
     scanLimits: policy.media.limits,
     receiptSigner: async () => {
       const key = await vault.kioskSigningKey();
@@ -196,7 +215,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   // mode, where the platforms are the built-in simulators.
   const egressLog = new EgressLog();
   egressLog.onDidRecord((entry) => record({ actor: 'system', actorName: 'Airlock', kind: 'egress.blocked', subject: `${entry.host}:${entry.port}`, details: { requester: entry.requester, code: entry.code, reason: entry.reason } }));
-  const egress = createEgressClient({ policy: new EgressPolicy({ allowedHosts: egressHostsFor(policy.platforms), allowLoopback: trainingMode }), log: egressLog });
+  const egress = createEgressClient({ policy: new EgressPolicy({ allowedHosts: egressHostsFor(policy.platforms), allowLoopback: trainingMode || options.allowLoopbackEgress === true }), log: egressLog });
   const publisher = new Publisher({
     store,
     posts,
@@ -218,6 +237,16 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       }
     },
   });
+  const connectAccount: AirlockCore['connectAccount'] = async (account, credentials) => {
+    await vault.saveAccountCredentials(account.platform, account.account_id, credentials);
+    await store.call('accounts.upsert', { ...account, simulated: account.simulated ? 1 : 0, connected_at: now().toISOString(), last_success_at: null });
+  };
+  trainingSession = training ? await training.session({ events, staff, connectAccount: (a, c) => connectAccount(a, c) }) : null;
+  const trainingOnly = (): TrainingSession => {
+    if (!trainingSession) throw new AirlockError('training.off', 'This is only available in training mode.');
+    return trainingSession;
+  };
+
   if (options.publisherIntervalMs !== null) await publisher.start(options.publisherIntervalMs ?? 1000);
   else await publisher.recover();
 
@@ -248,6 +277,20 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       await actorFor('audit.view');
       const result = await audit.verify();
       return result.ok ? { ok: true, entries: result.entries, firstBroken: null, reason: null } : { ok: false, entries: result.entries, firstBroken: result.firstBroken, reason: result.reason };
+    },
+    'training.status': () => trainingSession?.status() ?? { enabled: false, sticks: [], accounts: [], staff: [] },
+    'training.insertStick': ({ stickId }) => ({ volumeId: trainingOnly().insert(stickId).volumeId }),
+    'training.removeStick': ({ stickId }) => {
+      trainingOnly().remove(stickId);
+      return { removed: true as const };
+    },
+    'training.feed': () => ({ posts: trainingOnly().feed() }),
+    'training.reset': async () => {
+      trainingOnly();
+      if (!options.onTrainingReset) throw new AirlockError('training.no-reset', 'This window cannot reset training mode; restart it instead.');
+      // The shell replaces this core with a fresh one once this answer has been sent.
+      setTimeout(() => void options.onTrainingReset?.(), 50);
+      return { reset: true as const };
     },
     'staff.status': async () => ({
       needsFirstAdmin: await staff.needsFirstAdmin(),
@@ -304,10 +347,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     store,
     publisher,
     egress: { client: egress, log: egressLog },
-    connectAccount: async (account, credentials) => {
-      await vault.saveAccountCredentials(account.platform, account.account_id, credentials);
-      await store.call('accounts.upsert', { ...account, simulated: account.simulated ? 1 : 0, connected_at: now().toISOString(), last_success_at: null });
-    },
+    connectAccount,
     blobs,
     volumes,
     libraryFile: (urlPath) => resolveLibraryFile(urlPath, store, blobs),
@@ -316,6 +356,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
         clearInterval(idleTimer);
         await publisher.stop();
         egress.close();
+        await trainingSession?.close();
         await volumes.stop();
         await imports.idle();
         await sanitize.close();

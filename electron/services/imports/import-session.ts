@@ -258,7 +258,7 @@ async function runImport(root: string, sessionId: string, deps: ImportDeps, opti
         thumbnailSha256,
         width: result.width,
         height: result.height,
-        durationMs: null,
+        durationMs: result.durationMs,
         reportJson: JSON.stringify(result.report),
         importSessionId: sessionId,
         createdAt,

@@ -39,10 +39,10 @@ async function ok<T>(p: Promise<unknown>): Promise<T> {
   return r.value as T;
 }
 
-/** A kiosk in training mode (loopback allowed) with a connected simulator account and an approved video post. */
+/** A kiosk allowed to reach loopback simulators with a connected simulator account and an approved video post. */
 async function kioskWithApprovedPost(dataDir?: string): Promise<{ core: AirlockCore; post: PostView; dataDir: string }> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-data-')));
-  const core = await openTestCore({ dataDir: dir, trainingMode: true, policy: testPolicy({ platforms: ['tiktok'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: new KeychainSecretStore({ service: 'Airlock-publish-test' }) });
+  const core = await openTestCore({ dataDir: dir, allowLoopbackEgress: true, policy: testPolicy({ platforms: ['tiktok'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: new KeychainSecretStore({ service: 'Airlock-publish-test' }) });
   await signInFirstAdmin(core);
   const tokens = sim.issueTokens();
   await core.connectAccount(
@@ -119,7 +119,7 @@ describe('publisher', () => {
     await core.close();
     expect(sim.feed().length).toBe(before);
 
-    const again = await openTestCore({ dataDir, trainingMode: true, policy: testPolicy({ platforms: ['tiktok'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: new KeychainSecretStore({ service: 'Airlock-publish-test' }) });
+    const again = await openTestCore({ dataDir, allowLoopbackEgress: true, policy: testPolicy({ platforms: ['tiktok'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: new KeychainSecretStore({ service: 'Airlock-publish-test' }) });
     await again.publisher.tick();
     await again.publisher.tick();
     expect((await again.store.call('posts.get', { id: post.id }))?.post.state).toBe('published');

@@ -15,3 +15,5 @@ export type {
   Mp4SanitizeReport,
   Mp4TrackSummary,
 } from './mp4-types.ts';
+export { describeMp4 } from './mp4-facts.ts';
+export type { Mp4Facts } from './mp4-facts.ts';
