@@ -87,7 +87,8 @@ describe('publisher', () => {
     await Promise.all([core.publisher.tick(), core.publisher.tick()]);
     await core.publisher.tick();
     const after = await ok<PostView>(core.call('posts.get', { id: post.id }));
-    expect(after.state).toBe('published');
+    const jobs = await core.store.call('publish.jobsForPost', { postId: post.id });
+    expect({ state: after.state, errors: jobs.map((j) => j.last_error_json) }).toEqual({ state: 'published', errors: [null] });
     expect(sim.feed().length).toBe(before + 1);
     expect(sim.feed().at(-1)).toMatchObject({ caption: 'Ferry times change #harbour' });
     const log = await core.audit.list({ kind: 'publish.result', limit: 5 });
