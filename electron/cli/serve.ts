@@ -72,6 +72,8 @@ export const serveCommand: CliCommand = {
         dataDir,
         trainingMode: values.demo,
         extraMediaRoots: values['media-root'] ?? [],
+        // The simulator processes in a moment; a demo should not wait TikTok's 5 s between checks.
+        ...(values.demo ? { publishPollMs: 1000 } : {}),
         onTrainingReset: async () => {
           const previous = { core, dataDir: currentDataDir };
           currentDataDir = await freshDataDir();

@@ -4,12 +4,15 @@ import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
 import { ImportScreen } from './screens/ImportScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
+import { FeedScreen } from './screens/FeedScreen.tsx';
 import { LibraryScreen } from './screens/LibraryScreen.tsx';
 import { PostsScreen } from './screens/PostsScreen.tsx';
 import { StaffScreen } from './screens/StaffScreen.tsx';
 import { FirstRunScreen, SignInScreen } from './screens/SignInScreen.tsx';
 import { useAppStore } from './state/app-store.ts';
 import { useStaffStore } from './state/staff-store.ts';
+import { GuidedTour } from './training/GuidedTour.tsx';
+import { TrainingPanel } from './training/TrainingPanel.tsx';
 
 const SCREENS = [
   { id: 'home', label: 'Home' },
@@ -18,6 +21,8 @@ const SCREENS = [
   { id: 'posts', label: 'Posts' },
   { id: 'audit', label: 'Audit log' },
   { id: 'staff', label: 'Staff' },
+  // Training mode only: what the platform simulator published.
+  { id: 'feed', label: 'Feed' },
 ] as const;
 
 type ScreenId = (typeof SCREENS)[number]['id'];
@@ -55,12 +60,13 @@ export function App() {
           Training mode — nothing leaves this machine
         </div>
       ) : null}
+      {training ? <TrainingPanel /> : null}
       <div className="app-bar">
         <span className="app-bar__name">Airlock</span>
         {me ? (
           <nav aria-label="Main">
             <ul className="nav">
-              {SCREENS.map((s) => (
+              {SCREENS.filter((s) => s.id !== 'feed' || training).map((s) => (
                 <li key={s.id}>
                   <button type="button" className="nav__item" aria-current={screen === s.id ? 'page' : undefined} onClick={() => setScreen(s.id)}>
                     {s.label}
@@ -92,7 +98,9 @@ export function App() {
         {me && screen === 'posts' ? <PostsScreen /> : null}
         {me && screen === 'audit' ? <AuditScreen /> : null}
         {me && screen === 'staff' ? <StaffScreen /> : null}
+        {me && training && screen === 'feed' ? <FeedScreen /> : null}
       </main>
+      {training ? <GuidedTour /> : null}
     </>
   );
 }

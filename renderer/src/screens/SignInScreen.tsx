@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useStaffStore } from '../state/staff-store.ts';
+import { TrainingPeople } from '../training/TrainingPeople.tsx';
 
 export function FirstRunScreen() {
   const { createFirstAdmin, error } = useStaffStore();
@@ -82,6 +83,7 @@ export function SignInScreen() {
           </li>
         ))}
       </ul>
+      <TrainingPeople />
       {person ? (
         <form className="form stack" onSubmit={submit}>
           <label className="field">

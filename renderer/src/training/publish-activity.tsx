@@ -1,0 +1,89 @@
+// Uploads in flight, from the core's publish.progress and publish.result events, so the Feed
+// and the tour can show a post going out while the audience watches.
+import { useEffect, useState } from 'react';
+import { subscribe } from '../api/client.ts';
+import { ProgressBar } from '../components/ProgressBar.tsx';
+import { formatBytes } from '../format.ts';
+import { platformName } from '../screens/posts/post-words.ts';
+
+export interface PublishActivity {
+  key: string;
+  platform: string;
+  phase: string;
+  bytesDone: number;
+  bytesTotal: number;
+  outcome: 'sending' | 'published' | 'failed' | 'waiting';
+}
+
+/** How long a finished upload stays listed, so the audience sees it complete. */
+const KEEP_DONE_MS = 8_000;
+
+export function usePublishActivity(): PublishActivity[] {
+  const [items, setItems] = useState<ReadonlyMap<string, PublishActivity>>(new Map());
+  useEffect(() => {
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const update = (key: string, change: (was: PublishActivity | undefined) => PublishActivity | null) =>
+      setItems((was) => {
+        const next = new Map(was);
+        const value = change(was.get(key));
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      });
+    const stop = subscribe((event) => {
+      if (event.name === 'publish.progress') {
+        const p = event.payload;
+        const key = `${p.postId}:${p.platform}`;
+        update(key, () => ({ key, platform: p.platform, phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, outcome: 'sending' }));
+      } else if (event.name === 'publish.result') {
+        const p = event.payload;
+        const key = `${p.postId}:${p.platform}`;
+        const outcome = p.ok ? 'published' : p.waiting ? 'waiting' : 'failed';
+        update(key, (was) => ({ key, platform: p.platform, phase: 'done', bytesDone: was?.bytesTotal ?? 0, bytesTotal: was?.bytesTotal ?? 0, outcome }));
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          update(key, (was) => (was?.outcome === outcome ? null : (was ?? null)));
+        }, KEEP_DONE_MS);
+        timers.add(timer);
+      }
+    });
+    return () => {
+      stop();
+      for (const t of timers) clearTimeout(t);
+    };
+  }, []);
+  return [...items.values()];
+}
+
+const PHASE_WORDS: Record<string, string> = {
+  creating: 'Getting ready to upload',
+  uploading: 'Uploading the cleaned video',
+  processing: 'The platform is processing it',
+};
+
+const OUTCOME_WORDS = { published: '✓ Published', failed: '✕ Failed: the reason is in the audit log', waiting: '◷ Could not reach the platform; Airlock will try again' } as const;
+
+/** One progress bar per upload in flight, or nothing when nothing is going out. */
+export function PublishActivityList({ items, idle }: { items: PublishActivity[]; idle?: string }) {
+  if (items.length === 0) return idle ? <p className="muted">{idle}</p> : null;
+  return (
+    <ul className="publish-activity" aria-label="Sending now">
+      {items.map((a) => (
+        <li key={a.key}>
+          {a.outcome === 'sending' ? (
+            <ProgressBar
+              label={`${platformName(a.platform)}: ${PHASE_WORDS[a.phase] ?? 'Sending'}`}
+              value={a.bytesTotal > 0 ? a.bytesDone : 0}
+              max={a.bytesTotal}
+              detail={a.bytesTotal > 0 ? `${formatBytes(a.bytesDone)} of ${formatBytes(a.bytesTotal)}` : undefined}
+            />
+          ) : (
+            <p className={`publish-activity__done publish-activity__done--${a.outcome}`} role="status">
+              {platformName(a.platform)}: {OUTCOME_WORDS[a.outcome]}
+            </p>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
