@@ -1,14 +1,20 @@
-// Airlock's Electron main process: hardens the app, loads the policy, builds the core, and
-// opens the one window. All behaviour lives in the services; this file only wires Electron.
+// Airlock's Electron main process: hardens the app, loads the policy, builds the core, locks
+// the sessions down and opens the one window. All behaviour lives in the services; this file
+// only wires Electron.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { EVENT_CHANNEL } from '../../common/method-names.ts';
+import { egressHostsFor } from '../platforms/hosts.ts';
 import { openCore } from '../services/core.ts';
 import { defaultPolicyPath, loadPolicy } from '../services/policy/policy.ts';
+import { CRASH_PAGE_URL, recoverFromCrashes } from './crash-recovery.ts';
 import { denyPermissions, lockDownWebContents } from './hardening.ts';
 import { registerApiHandlers } from './ipc.ts';
+import { createAdminExit, guardWindowClose, kioskWindowOptions, lockKeyboardAndZoom, removeApplicationMenu, type KioskEvent } from './kiosk.ts';
+import { lockdownSettings } from './lockdown-policy.ts';
 import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, handleAppProtocol } from './protocol.ts';
+import { guardSession, NO_NETWORK, OAUTH_PARTITION, type SessionRefusal } from './session-guard.ts';
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 lockDownWebContents(app);
@@ -18,15 +24,18 @@ if (!app.requestSingleInstanceLock()) app.quit();
 async function start(): Promise<void> {
   await app.whenReady();
   denyPermissions(session.defaultSession);
+  removeApplicationMenu(Menu);
 
   const appRoot = app.getAppPath();
 
   const policy = await loadPolicy(process.env.AIRLOCK_POLICY ?? defaultPolicyPath());
+  const lockdown = lockdownSettings(policy, app.isPackaged);
   const core = await openCore({
     shell: 'electron',
     version: app.getVersion(),
     policy,
     dataDir: process.env.AIRLOCK_DATA_DIR ?? path.join(app.getPath('userData'), 'data'),
+    trainingAssetsDir: path.join(appRoot, 'assets', 'demo'),
     workers: {
       store: pathToFileURL(path.join(appRoot, 'dist', 'electron', 'store-worker.js')),
       sanitize: pathToFileURL(path.join(appRoot, 'dist', 'electron', 'sanitize-worker.js')),
@@ -35,12 +44,44 @@ async function start(): Promise<void> {
   handleAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'), core.libraryFile);
   registerApiHandlers(ipcMain, core.call);
 
+  // Refusals go to the same log as the Node egress client's: Diagnostics and the audit log.
+  const logRefusal = (refusal: SessionRefusal): void => {
+    core.egress.log.record({ at: refusal.at, host: refusal.host, port: refusal.port, requester: refusal.requester, code: refusal.code, reason: refusal.reason, detail: `${refusal.resourceType}: ${refusal.detail}` });
+  };
+  const logKiosk = (event: KioskEvent): void => {
+    process.stderr.write(`[kiosk] ${event.kind} ${JSON.stringify(event.details)}\n`);
+    void core.audit.append({ actor: 'system', actorName: 'Airlock', kind: event.kind, details: event.details }).catch(() => {
+      // Already on stderr; an audit failure is reported by the audit log itself.
+    });
+  };
+  const guard = { allowDevTools: !app.isPackaged, proxy: lockdown.proxy, log: logRefusal, ownPages: [CRASH_PAGE_URL] };
+  // The main window talks only to window.airlock, so its session has no network at all.
+  await guardSession(session.defaultSession, { ...guard, ...NO_NETWORK, requester: 'renderer' });
+  // Sign-in pages (an OAuth window, when one is added) get their own partition, limited to the
+  // enabled platforms' hosts; loopback only in training mode, where those are the simulators.
+  await guardSession(session.fromPartition(OAUTH_PARTITION), {
+    ...guard,
+    network: 'allow-list',
+    allowedHosts: egressHostsFor(policy.policy.platforms),
+    allowLoopback: policy.policy.trainingMode,
+    requester: 'auth',
+  });
+  // Any other session, whoever creates it, starts with no network and no permissions.
+  app.on('session-created', (created) => {
+    guardSession(created, { ...guard, ...NO_NETWORK, requester: 'unknown-session' }).catch((err: unknown) =>
+      logKiosk({ kind: 'kiosk.session-guard-failed', details: { why: err instanceof Error ? err.message : String(err) } }),
+    );
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    lockKeyboardAndZoom(contents, process.platform, { kiosk: lockdown.kiosk, devTools: !app.isPackaged });
+  });
+
   const window = new BrowserWindow({
+    ...kioskWindowOptions(lockdown.kiosk),
     width: 1280,
     height: 860,
     show: false,
     backgroundColor: '#f6f7f9',
-    autoHideMenuBar: true,
     webPreferences: {
       preload: path.join(appRoot, 'dist', 'electron', 'preload.cjs'),
       sandbox: true,
@@ -63,7 +104,23 @@ async function start(): Promise<void> {
   });
   window.once('ready-to-show', () => window.show());
   window.on('closed', stopEvents);
-  await window.loadURL(`${APP_SCHEME}://${APP_HOST}/index.html`);
+  // Exiting the kiosk: see AdminExit.requestAdminExit for how an admin API method will use it.
+  const adminExit = createAdminExit({ app, quit: () => window.close(), log: logKiosk });
+  guardWindowClose(window, lockdown.kiosk, adminExit.isExitAllowed);
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  const appUrl = `${APP_SCHEME}://${APP_HOST}/index.html`;
+  recoverFromCrashes({
+    app,
+    contents: window.webContents,
+    reload: () => window.loadURL(appUrl),
+    showErrorPage: () => window.loadURL(CRASH_PAGE_URL),
+    log: logKiosk,
+  });
+  await window.loadURL(appUrl);
 
   app.on('window-all-closed', () => {
     void core.close().finally(() => app.quit());

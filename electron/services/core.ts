@@ -56,6 +56,8 @@ export interface CoreOptions {
   secretStore?: SecretStore;
   /** How often the publisher looks for due posts; null leaves it to the caller (tests). */
   publisherIntervalMs?: number | null;
+  /** Where the training sample files are (assets/demo); the Electron shell passes its packaged copy. */
+  trainingAssetsDir?: string;
   /** Called by training.reset: the shell closes this core, wipes its data and opens a fresh one. */
   onTrainingReset?: () => Promise<void>;
   /** How long adapters wait between status checks while a platform processes an upload. */
@@ -93,7 +95,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   const trainingMode = options.trainingMode === true || options.policy.policy.trainingMode;
   // Training mode: the TikTok simulator stands in for TikTok, and the sample packages are
   // signed with a key made for this session, which the policy trusts only while it lasts.
-  const training = trainingMode ? await startTraining() : null;
+  const training = trainingMode ? await startTraining(options.trainingAssetsDir) : null;
   const loadedPolicy: LoadedPolicy = training
     ? {
         ...options.policy,

@@ -69,6 +69,30 @@ export const PolicySchema = z
       .strict()
       .default({ roots: [], limits: {}, consume: false }),
     idleLockMinutes: z.number().int().min(1).max(240).default(5),
+    /** Full-screen kiosk with shortcuts filtered; on unless IT turns it off. */
+    kioskMode: z.boolean().default(true),
+    /** How the kiosk reaches the platforms: directly, or through one fixed proxy (never auto-detected). */
+    proxy: z
+      .discriminatedUnion('mode', [
+        z.object({ mode: z.literal('direct') }).strict(),
+        z
+          .object({
+            mode: z.literal('fixed'),
+            server: z
+              .string()
+              .max(300)
+              .regex(
+                /^(?:(?:http|https|socks4|socks5):\/\/)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?:(\d{1,5})$/i,
+                'must be host:port, optionally starting with http://, https://, socks4:// or socks5:// (no user name or password)',
+              )
+              .refine((v) => {
+                const port = Number(v.slice(v.lastIndexOf(':') + 1));
+                return port >= 1 && port <= 65535;
+              }, 'port must be 1 to 65535'),
+          })
+          .strict(),
+      ])
+      .default({ mode: 'direct' }),
     language: z.enum(['en', 'et']).default('en'),
     trainingMode: z.boolean().default(false),
   })

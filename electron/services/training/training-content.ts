@@ -22,7 +22,8 @@ export interface TrainingContent {
   root: string;
 }
 
-const DEMO_VIDEO = fileURLToPath(new URL('../../../assets/demo/ferry.mp4', import.meta.url));
+/** Where the sample video is in a checkout; the Electron shell passes the packaged copy's folder. */
+const DEFAULT_ASSETS = fileURLToPath(new URL('../../../assets/demo/', import.meta.url));
 
 async function revealingPhoto(file: string, colour: string, gps: { lat: string; lon: string }): Promise<void> {
   // A calm two-tone picture; what matters is what it hides: where, with what, and by whom.
@@ -37,13 +38,13 @@ async function revealingPhoto(file: string, colour: string, gps: { lat: string; 
 }
 
 /** Builds the training sticks in a fresh temporary folder; call remove() to delete them. */
-export async function makeTrainingContent(): Promise<TrainingContent & { remove(): Promise<void> }> {
+export async function makeTrainingContent(assetsDir: string = DEFAULT_ASSETS): Promise<TrainingContent & { remove(): Promise<void> }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'airlock-training-'));
   const media = path.join(root, 'media');
   await mkdir(media);
   await revealingPhoto(path.join(media, 'harbour.jpg'), '#2f6f9f', { lat: '59/1 26/1 39/1', lon: '24/1 46/1 16/1' });
   await revealingPhoto(path.join(media, 'market.jpg'), '#8a5a2b', { lat: '59/1 26/1 14/1', lon: '24/1 44/1 43/1' });
-  await copyFile(DEMO_VIDEO, path.join(media, 'ferry.mp4'));
+  await copyFile(path.join(assetsDir, 'ferry.mp4'), path.join(media, 'ferry.mp4'));
 
   const key = generateSigningKeyPair();
   const signed = path.join(root, 'sticks', 'harbour-day');

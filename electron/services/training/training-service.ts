@@ -39,8 +39,8 @@ export interface TrainingDeps {
 }
 
 /** Starts the simulator and builds the sticks. The account is connected by `connect()` once the store is open. */
-export async function startTraining(): Promise<{ session: (deps: TrainingDeps) => Promise<TrainingSession>; trustedKey: string }> {
-  const content = await makeTrainingContent();
+export async function startTraining(assetsDir?: string): Promise<{ session: (deps: TrainingDeps) => Promise<TrainingSession>; trustedKey: string }> {
+  const content = await makeTrainingContent(assetsDir);
   const sim: TikTokSimulator = await startTikTokSimulator({
     audited: true,
     rateLimits: false,
