@@ -24,6 +24,7 @@ import { TrainingSecretStore } from './vault/memory-secret-store.ts';
 import { startTraining, type TrainingSession } from './training/training-service.ts';
 import { egressHostsFor } from '../platforms/hosts.ts';
 import { createBlueskyAdapter } from '../platforms/bluesky/adapter.ts';
+import { createMastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { createTikTokAdapter } from '../platforms/tiktok/adapter.ts';
 import { EgressLog } from './egress/egress-log.ts';
 import { EgressPolicy } from './egress/egress-policy.ts';
@@ -227,6 +228,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     adapters: {
       tiktok: createTikTokAdapter({ appCredentials: () => vault.loadAppCredentials('tiktok'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) }),
       bluesky: createBlueskyAdapter(),
+      mastodon: createMastodonAdapter(),
     },
     now,
     onEvent: (e) => {
