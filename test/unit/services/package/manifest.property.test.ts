@@ -29,7 +29,8 @@ function outcome(bytes: Uint8Array): 'parsed' | 'refused' {
   }
 }
 
-const pathSegment = fc.stringMatching(/^[a-z0-9][a-z0-9 _-]{0,12}[a-z0-9]$/);
+// Valid segments only: Windows device names (aux, con, com1…) are refused by design.
+const pathSegment = fc.stringMatching(/^[a-z0-9][a-z0-9 _-]{0,12}[a-z0-9]$/).filter((s) => !/^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i.test(s));
 const packagePath = fc.array(pathSegment, { minLength: 1, maxLength: 3 }).map((parts) => `${parts.join('/')}.jpg`);
 
 const validManifest = fc
