@@ -252,6 +252,25 @@ export const contract = {
     args: NoArgs,
     result: z.object({ ok: z.boolean(), entries: z.number().int(), firstBroken: z.number().int().nullable(), reason: z.string().nullable() }),
   },
+  'admin.policy': {
+    args: NoArgs,
+    result: z.object({
+      source: z.enum(['file', 'built-in defaults']),
+      path: z.string().nullable(),
+      /** Each effective setting, and whether the policy file set it or it is Airlock's default. */
+      settings: z.array(z.object({ path: z.string(), value: z.unknown(), from: z.enum(['policy file', 'default', 'training mode']) })),
+    }),
+  },
+  'diagnostics.network': {
+    args: NoArgs,
+    result: z.object({
+      allowedHosts: z.array(z.string()),
+      loopbackAllowed: z.boolean(),
+      refusals: z.array(
+        z.object({ seq: z.number(), at: z.string(), host: z.string(), port: z.number().nullable(), address: z.string().optional(), requester: z.string(), code: z.string(), reason: z.string(), detail: z.string().optional() }),
+      ),
+    }),
+  },
   'training.status': { args: NoArgs, result: TrainingStatus },
   'training.insertStick': { args: z.object({ stickId: z.string().min(1).max(64) }).strict(), result: z.object({ volumeId: z.string() }) },
   'training.removeStick': { args: z.object({ stickId: z.string().min(1).max(64) }).strict(), result: z.object({ removed: z.literal(true) }) },

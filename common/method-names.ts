@@ -7,6 +7,8 @@ export const METHOD_NAMES = [
   'library.list',
   'audit.list',
   'audit.verify',
+  'admin.policy',
+  'diagnostics.network',
   'training.status',
   'training.insertStick',
   'training.removeStick',

@@ -282,6 +282,24 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       const result = await audit.verify();
       return result.ok ? { ok: true, entries: result.entries, firstBroken: null, reason: null } : { ok: false, entries: result.entries, firstBroken: result.firstBroken, reason: result.reason };
     },
+    'admin.policy': async () => {
+      await actorFor('policy.view');
+      const explicit = new Set(options.policy.explicit ?? []);
+      const trainingChanged = new Set(training ? ['$.trainingMode', '$.platforms', '$.packages.trustedKeys'] : []);
+      const leaves = (value: unknown, at: string): { path: string; value: unknown }[] =>
+        value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => leaves(v, `${at}.${k}`))
+          : [{ path: at, value }];
+      return {
+        source: loadedPolicy.source,
+        path: loadedPolicy.path,
+        settings: leaves(policy, '$').map((s) => ({ ...s, from: trainingChanged.has(s.path) ? ('training mode' as const) : explicit.has(s.path) ? ('policy file' as const) : ('default' as const) })),
+      };
+    },
+    'diagnostics.network': async () => {
+      await actorFor('audit.view');
+      return { allowedHosts: egressHostsFor(policy.platforms), loopbackAllowed: trainingMode || options.allowLoopbackEgress === true, refusals: egressLog.entries().map((e) => ({ ...e })) };
+    },
     'training.status': () => trainingSession?.status() ?? { enabled: false, sticks: [], accounts: [], staff: [] },
     'training.insertStick': ({ stickId }) => ({ volumeId: trainingOnly().insert(stickId).volumeId }),
     'training.removeStick': ({ stickId }) => {

@@ -104,6 +104,14 @@ export interface LoadedPolicy {
   policy: Policy;
   source: 'file' | 'built-in defaults';
   path: string | null;
+  /** JSON paths of the settings the file itself gave; everything else is Airlock's default. */
+  explicit?: string[];
+}
+
+/** Every leaf setting a policy file spells out, as JSON paths like `$.approval.twoPerson`. */
+export function explicitSettings(json: unknown, at = '$'): string[] {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return [at];
+  return Object.entries(json as Record<string, unknown>).flatMap(([k, v]) => (k === '$schema' ? [] : explicitSettings(v, `${at}.${k}`)));
 }
 
 /** Where IT puts the policy on each operating system. */
@@ -181,7 +189,8 @@ export async function loadPolicy(file: string): Promise<LoadedPolicy> {
       `${file}: ${bytes.length} bytes (limit ${MAX_POLICY_BYTES})`,
     );
   }
-  return { policy: parsePolicy(bytes.toString('utf8'), file), source: 'file', path: file };
+  const text = bytes.toString('utf8');
+  return { policy: parsePolicy(text, file), source: 'file', path: file, explicit: explicitSettings(JSON.parse(text)) };
 }
 
 export function summarisePolicy(loaded: LoadedPolicy): PolicySummary {
