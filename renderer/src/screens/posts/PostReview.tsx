@@ -13,6 +13,7 @@ import { Dialog } from './Dialog.tsx';
 import { StateBadge, useStaffNames } from './parts.tsx';
 import { CANCELLABLE, EDITABLE, firstLine, formatWhen, kioskTimeZone, platformList, platformName } from './post-words.ts';
 import { PreviewPanel, type PreviewContent } from './PostPreview.tsx';
+import { PublishActivityList, usePublishActivity } from '../../training/publish-activity.tsx';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const localDate = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -149,6 +150,7 @@ function CancelDialog({ onClose }: { onClose: () => void }) {
 }
 
 export function PostReview({ post, onBack, onEdit }: { post: PostView; onBack: () => void; onEdit: () => void }) {
+  const activity = usePublishActivity();
   const me = useStaffStore((s) => s.status?.current ?? null);
   const organisation = useAppStore((s) => s.policy?.organisation ?? 'Your organisation');
   const { library, approve, busy, actionError, notice, clearMessages } = usePostsStore();
@@ -270,7 +272,10 @@ export function PostReview({ post, onBack, onEdit }: { post: PostView; onBack: (
             <p>An approver or administrator chooses when this post goes out.</p>
           )
         ) : null}
-        {post.state === 'publishing' ? <p>Airlock is sending this post now.</p> : null}
+        {post.state === 'publishing' ? (
+          // Progress of each platform's upload; "waiting" when the platform cannot be reached.
+          <PublishActivityList items={activity.filter((a) => a.key.startsWith(`${post.id}:`))} idle="Airlock is sending this post now." />
+        ) : null}
         {post.state === 'published' ? <p>✓ This post has been published.</p> : null}
         {post.state === 'failed' ? <p>✕ Publishing failed. The reason is in the audit log; ask IT if it is not clear.</p> : null}
         {post.state === 'cancelled' ? <p>This post was cancelled. It will not be published.</p> : null}
