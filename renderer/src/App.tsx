@@ -3,7 +3,9 @@ import { useEffect, useState } from 'react';
 import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
 import { ImportScreen } from './screens/ImportScreen.tsx';
+import { AdminScreen } from './screens/AdminScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
+import { DiagnosticsScreen } from './screens/DiagnosticsScreen.tsx';
 import { FeedScreen } from './screens/FeedScreen.tsx';
 import { LibraryScreen } from './screens/LibraryScreen.tsx';
 import { PostsScreen } from './screens/PostsScreen.tsx';
@@ -21,6 +23,8 @@ const SCREENS = [
   { id: 'posts', label: 'Posts' },
   { id: 'audit', label: 'Audit log' },
   { id: 'staff', label: 'Staff' },
+  { id: 'policy', label: 'Policy' },
+  { id: 'diagnostics', label: 'Diagnostics' },
   // Training mode only: what the platform simulator published.
   { id: 'feed', label: 'Feed' },
 ] as const;
@@ -98,6 +102,8 @@ export function App() {
         {me && screen === 'posts' ? <PostsScreen /> : null}
         {me && screen === 'audit' ? <AuditScreen /> : null}
         {me && screen === 'staff' ? <StaffScreen /> : null}
+        {me && screen === 'policy' ? <AdminScreen /> : null}
+        {me && screen === 'diagnostics' ? <DiagnosticsScreen /> : null}
         {me && training && screen === 'feed' ? <FeedScreen /> : null}
       </main>
       {training ? <GuidedTour /> : null}

@@ -1,0 +1,121 @@
+// The kiosk policy, read-only: where it came from and every setting in force, grouped and in
+// plain words, each marked as set by IT's policy file, Airlock's default or training mode.
+// Everyone signed in may read it; nobody can change it here.
+import type { MethodResult } from '../../../common/contract.ts';
+import { call } from '../api/client.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { useAppStore } from '../state/app-store.ts';
+import { OriginBadge } from './admin/OriginBadge.tsx';
+import { groupSettings, policyLocationFor, type ShownValue } from './admin/policy-words.ts';
+import { useApiResult } from './admin/use-api-result.ts';
+
+type AdminPolicy = MethodResult<'admin.policy'>;
+
+const loadPolicy = () => call('admin.policy', {});
+
+function Header() {
+  return (
+    <header className="page-header">
+      <h1 id="policy-title">Policy</h1>
+      <p className="muted">
+        IT sets these in the policy file; they cannot be changed here. To check a policy file before installing it, run <code>airlock policy check FILE</code>: it
+        explains each problem and where in the file it is.
+      </p>
+    </header>
+  );
+}
+
+function Value({ shown }: { shown: ShownValue }) {
+  if (shown.kind === 'text') return shown.mono ? <code className="policy-value--mono">{shown.text}</code> : <>{shown.text}</>;
+  if (shown.items.length === 0) return <span className="muted">{shown.empty}</span>;
+  return (
+    <ul className={shown.mono ? 'policy-list policy-value--mono' : 'policy-list'}>
+      {shown.items.map((item, i) => (
+        <li key={i}>{item}</li>
+      ))}
+    </ul>
+  );
+}
+
+function PolicySource({ policy }: { policy: AdminPolicy }) {
+  const platform = useAppStore((s) => s.info?.platform);
+  const fromFile = policy.settings.filter((s) => s.from === 'policy file').length;
+  if (policy.source === 'file') {
+    return (
+      <div className="notice notice--ok policy-source" data-testid="policy-source">
+        <p className="notice__message">
+          <span aria-hidden="true">■</span> Policy file in force
+        </p>
+        <p>
+          Read from <code>{policy.path}</code> when Airlock started. It sets {fromFile} of the {policy.settings.length} settings below; the rest are Airlock’s defaults.
+        </p>
+      </div>
+    );
+  }
+  const location = policyLocationFor(platform);
+  return (
+    <div className="notice notice--warning policy-source" data-testid="policy-source">
+      <p className="notice__message">
+        <span aria-hidden="true">⚠</span> No policy file: built-in defaults
+      </p>
+      <p>
+        This kiosk is not managed by IT yet. IT should install a policy file{location ? (
+          <>
+            {' '}
+            at <code>{location}</code>
+          </>
+        ) : null}{' '}
+        and restart Airlock, so that the organisation’s rules apply rather than Airlock’s defaults.
+      </p>
+    </div>
+  );
+}
+
+export function AdminScreen() {
+  const { state } = useApiResult(loadPolicy);
+  return (
+    <section aria-labelledby="policy-title" className="stack policy-screen">
+      <Header />
+      {state.phase === 'loading' ? (
+        <p className="muted" role="status">
+          Loading the policy…
+        </p>
+      ) : null}
+      {state.phase === 'forbidden' || state.phase === 'failed' ? <ErrorNotice error={state.error} /> : null}
+      {state.phase === 'ready' ? (
+        <>
+          <PolicySource policy={state.value} />
+          {groupSettings(state.value.settings).map((group) => (
+            <div className="policy-table-wrap" key={group.section}>
+              <table className="policy-table">
+                <caption>
+                  <h2>{group.section}</h2>
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Setting</th>
+                    <th scope="col">Value</th>
+                    <th scope="col">Where it comes from</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {group.settings.map((s) => (
+                    <tr key={s.path} data-path={s.path}>
+                      <th scope="row">{s.label}</th>
+                      <td className="policy-table__value">
+                        <Value shown={s.shown} />
+                      </td>
+                      <td className="policy-table__origin">
+                        <OriginBadge from={s.from} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        </>
+      ) : null}
+    </section>
+  );
+}
