@@ -43,7 +43,8 @@ describe('managing staff as an administrator', () => {
   it('lists the administrator and explains each role in the add form', async () => {
     await nav('Staff').click();
     await page.getByRole('heading', { name: 'Staff', level: 1 }).waitFor();
-    expect(await cells(staffRow('Ada Admin'))).toEqual(['Administrator', 'PIN', 'Active', expect.stringContaining('Reset PIN')]);
+    // The list loads after the heading; wait for it rather than read an empty table.
+    await expect.poll(() => cells(staffRow('Ada Admin'))).toEqual(['Administrator', 'PIN', 'Active', expect.stringContaining('Reset PIN')]);
     const form = page.getByRole('form', { name: 'Add a person' });
     expect(await form.getByRole('radio', { name: /^Approver/ }).getAttribute('aria-describedby')).toBeTruthy();
     expect(await form.textContent()).toContain('approves, schedules and publishes posts');
@@ -58,7 +59,7 @@ describe('managing staff as an administrator', () => {
     await form.getByLabel('PIN again').fill('582913');
     await form.getByRole('button', { name: 'Add person' }).click();
     await expect.poll(() => form.getByRole('status').textContent()).toContain('Bea Approver was added as an approver');
-    expect(await cells(staffRow('Bea Approver'))).toEqual(['Approver', 'PIN', 'Active', expect.any(String)]);
+    await expect.poll(() => cells(staffRow('Bea Approver'))).toEqual(['Approver', 'PIN', 'Active', expect.any(String)]);
 
     await addPerson('Cal Author', /^Author/, '740265');
     await expect.poll(() => form.getByRole('status').textContent()).toContain('Cal Author was added as an author');
