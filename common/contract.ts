@@ -150,6 +150,16 @@ const PostContent = z
     media: z.array(PostMediaRef).max(35),
   })
   .strict();
+/** An edit names only what changes. No defaults here: a missing field must stay as it is. */
+const PostChange = z
+  .object({
+    caption: z.string().max(10_000).optional(),
+    targets: z.array(PlatformIdSchema).max(PLATFORM_IDS.length).optional(),
+    options: PostOptions.optional(),
+    media: z.array(PostMediaRef).max(35).optional(),
+    scheduleAt: z.string().max(40).nullable().optional(),
+  })
+  .strict();
 const PostRef = { id: z.string().min(1).max(64), version: z.number().int().min(1) };
 
 
@@ -292,7 +302,7 @@ export const contract = {
   'posts.get': { args: z.object({ id: PostRef.id }).strict(), result: PostView },
   'posts.check': { args: PostContent, result: z.array(PlatformCheck) },
   'posts.create': { args: PostContent.extend({ scheduleAt: z.string().max(40).nullable().default(null) }), result: PostView },
-  'posts.edit': { args: z.object({ ...PostRef, change: PostContent.partial().extend({ scheduleAt: z.string().max(40).nullable().optional() }).strict() }).strict(), result: PostView },
+  'posts.edit': { args: z.object({ ...PostRef, change: PostChange }).strict(), result: PostView },
   'posts.submit': { args: z.object(PostRef).strict(), result: PostView },
   'posts.approve': { args: z.object(PostRef).strict(), result: PostView },
   'posts.reject': { args: z.object({ ...PostRef, comment: z.string().min(1).max(2000) }).strict(), result: PostView },

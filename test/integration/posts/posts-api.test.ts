@@ -57,6 +57,14 @@ describe('posts through the API', () => {
     for (const pin of [TEST_ADMIN.pin, '582914', '716394', '000000']) expect(texts.filter((t) => t.includes(pin))).toEqual([]);
   });
 
+  it('keeps what an edit does not mention, such as the TikTok audience when only the caption changes', async () => {
+    const core = await openTestCore();
+    await signInFirstAdmin(core);
+    let post = await ok<PostView>(core.call('posts.create', { caption: 'hi', targets: ['tiktok'], options: { tiktok: { privacyLevel: 'SELF_ONLY' } }, media: [] }));
+    post = await ok<PostView>(core.call('posts.edit', { id: post.id, version: post.version, change: { caption: 'hello' } }));
+    expect(post).toMatchObject({ caption: 'hello', targets: ['tiktok'], options: { tiktok: { privacyLevel: 'SELF_ONLY' } } });
+  });
+
   it('refuses bad input at every step and changes nothing', async () => {
     const core = await openTestCore();
     await signInFirstAdmin(core);
