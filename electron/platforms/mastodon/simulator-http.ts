@@ -4,30 +4,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MultipartError, multipartBoundary, readMultipart } from './simulator-multipart.ts';
 
-/** Form and JSON bodies of this API are small; bigger ones are refused unread. */
-export const MAX_SMALL_BODY_BYTES = 64 * 1024;
+import { BodyTooLarge, MAX_SMALL_BODY_BYTES, readSmallBody } from '../simulator-body.ts';
 
-export class BodyTooLarge extends Error {}
+export { BodyTooLarge, drain, MAX_SMALL_BODY_BYTES, readSmallBody } from '../simulator-body.ts';
 export class BadBody extends Error {}
-
-export async function readSmallBody(req: IncomingMessage, limit = MAX_SMALL_BODY_BYTES): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of req as AsyncIterable<Buffer>) {
-    size += part.length;
-    if (size > limit) throw new BodyTooLarge(`Request body is over ${limit} bytes.`);
-    parts.push(part);
-  }
-  return Buffer.concat(parts);
-}
-
-/** Reads and drops the rest of a request, so an early answer still reaches a client mid-send. */
-export async function drain(req: IncomingMessage): Promise<void> {
-  if (req.readableEnded) return;
-  for await (const _ of req as AsyncIterable<Buffer>) {
-    // discarded on purpose
-  }
-}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.headersSent) return;

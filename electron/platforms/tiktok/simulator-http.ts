@@ -1,31 +1,10 @@
 // HTTP plumbing for the TikTok simulator: bounded body reading, TikTok's JSON envelope
 // (§1.1) and log ids, and JSON with raw int64 numbers, as TikTok sends post ids (§1.7).
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
-/** JSON request bodies of this API are tiny; anything bigger is refused unread. */
-export const MAX_JSON_BODY_BYTES = 64 * 1024;
-
-export class BodyTooLarge extends Error {}
-
-export async function readSmallBody(req: IncomingMessage, limit = MAX_JSON_BODY_BYTES): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of req as AsyncIterable<Buffer>) {
-    size += part.length;
-    if (size > limit) throw new BodyTooLarge(`Request body is over ${limit} bytes.`);
-    parts.push(part);
-  }
-  return Buffer.concat(parts);
-}
-
-/** Reads and throws away the rest of a request, so an early answer still reaches a client mid-send. */
-export async function drain(req: IncomingMessage): Promise<void> {
-  if (req.readableEnded) return;
-  for await (const _ of req as AsyncIterable<Buffer>) {
-    // discarded on purpose
-  }
-}
+// Body plumbing is shared by every simulator.
+export { BodyTooLarge, drain, MAX_SMALL_BODY_BYTES as MAX_JSON_BODY_BYTES, readSmallBody } from '../simulator-body.ts';
 
 /**
  * §1.3 sample `202210112248442CB9319E1FB30C1073F3`: a UTC timestamp to the second, then hex.
