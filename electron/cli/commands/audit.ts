@@ -13,6 +13,8 @@ import { keyPairSigner, verifyAuditExport, writeAuditExport, type AuditSigner } 
 import { auditTableState, databaseRowSource, verifyAuditChain } from '../../services/audit/audit-repositories.ts';
 import { openDatabaseReadOnly } from '../../services/audit/read-only-database.ts';
 import type { Db } from '../../services/store/database.ts';
+import { KeychainSecretStore, type SecretStore } from '../../services/vault/secret-store.ts';
+import { Vault } from '../../services/vault/vault.ts';
 
 /** The database file inside the folder given with --data. */
 export const DATABASE_FILE = 'airlock.db';
@@ -27,9 +29,12 @@ verify         Checks that no entry of the audit log in DIR/${DATABASE_FILE} was
   --anchor     a previous signed export, or the head it printed (SEQ:HASH); also proves that
                no entry up to that point was cut off or rewritten since.
   --json       print the result as JSON
-export         Writes every entry to FILE (JSON Lines) with a signed trailer. Refuses a damaged
-               log and never overwrites FILE.
-  --key        the private key file to sign with (PKCS#8 PEM, as airlock keygen writes)
+export         Writes every entry to FILE (JSON Lines) with a trailer signed by this kiosk's own
+               key, read from the OS keychain (the key stick receipts are signed with), and
+               carrying its public key and fingerprint. Refuses a damaged log and never
+               overwrites FILE.
+  --key        sign with this private key file instead (PKCS#8 PEM, as airlock keygen writes),
+               for a copy of the database on a machine that is not the kiosk
 verify-export  Checks a signed export file.
   --trust      the public key (.pub file or "${PUBLIC_KEY_PREFIX} ...") the export must be signed with
 Exit status: 0 ok, 1 the log or export is not intact (the first broken entry is named), 2 bad usage.
@@ -39,6 +44,31 @@ export interface AuditCommandOptions {
   /** Signs exports when --key is absent: the kiosk's own key from the OS keychain. */
   defaultSigner?: () => Promise<AuditSigner>;
   now?: () => Date;
+}
+
+/**
+ * The keychain as the export sees it: it may read the kiosk key but never create or change
+ * anything. A kiosk that has no key yet has signed nothing, and a key made now (perhaps in
+ * the wrong user's keychain) would vouch for nothing anyone could check.
+ */
+function readOnlyKeychain(store: SecretStore): SecretStore {
+  const refuse = (): never => {
+    throw new AirlockError(
+      'audit.no-kiosk-key',
+      'This computer\'s keychain has no Airlock kiosk key, so the export cannot be signed with it. Run the export as the kiosk user on the kiosk, or sign with --key KEYFILE.',
+      'the kiosk signing key is made the first time Airlock signs a stick receipt; none was found under this keychain service',
+    );
+  };
+  return { get: (key) => store.get(key), set: async () => refuse(), delete: async () => refuse(), probe: () => store.probe() };
+}
+
+/**
+ * Signs with the kiosk's Ed25519 key from the OS keychain. The private half stays in this
+ * process's memory; only the public key and its fingerprint go into the export.
+ */
+export async function kioskKeychainSigner(store: SecretStore = new KeychainSecretStore()): Promise<AuditSigner> {
+  const key = await new Vault(readOnlyKeychain(store)).kioskSigningKey();
+  return keyPairSigner({ privateKey: key.privateKey, publicKey: parsePublicKey(key.publicKeyPem) });
 }
 
 function usageError(io: CliIO, message: string): number {
@@ -223,4 +253,4 @@ export function createAuditCommand(options: AuditCommandOptions = {}): CliComman
   };
 }
 
-export const auditCommand: CliCommand = createAuditCommand();
+export const auditCommand: CliCommand = createAuditCommand({ defaultSigner: () => kioskKeychainSigner() });

@@ -212,7 +212,7 @@ describe('airlock audit export', () => {
   it('uses the injected default signer when --key is absent, and asks for --key when there is none', async () => {
     const { dir } = await kiosk(2);
     const stick = await tempDir('stick');
-    expect((await run(dir, 'export', '--data', dir, '--out', path.join(stick, 'a.jsonl'))).code).toBe(2);
+    expect((await runWith(createAuditCommand(), dir, 'export', '--data', dir, '--out', path.join(stick, 'a.jsonl'))).code).toBe(2);
     const kioskKey = generateSigningKeyPair();
     const withKeychain = createAuditCommand({ defaultSigner: async () => keyPairSigner(kioskKey) });
     const result = await runWith(withKeychain, dir, 'export', '--data', dir, '--out', path.join(stick, 'a.jsonl'));
