@@ -142,6 +142,25 @@ export const PostView = z.object({
 });
 export type PostView = z.infer<typeof PostView>;
 
+/** A post as long lists and the calendar show it: light enough to read thousands at once. */
+export const PostSummary = z.object({
+  id: z.string(),
+  state: PostState,
+  version: z.number().int(),
+  /** The caption's first 300 characters. */
+  caption: z.string(),
+  targets: z.array(PlatformIdSchema),
+  scheduleAt: z.string().nullable(),
+  updatedAt: z.string(),
+  createdBy: z.string().nullable(),
+  submittedBy: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  origin: z.string(),
+  mediaCount: z.number().int(),
+  lead: z.object({ kind: z.enum(['image', 'video']), cleanSha256: z.string(), thumbnailSha256: z.string().nullable(), altText: z.string().nullable() }).nullable(),
+});
+export type PostSummary = z.infer<typeof PostSummary>;
+
 const PostContent = z
   .object({
     caption: z.string().max(10_000),
@@ -227,6 +246,28 @@ export const LibraryItem = z.object({
 });
 export type LibraryItem = z.infer<typeof LibraryItem>;
 
+/** The languages the screens are written in. */
+export const UiLanguage = z.enum(['en', 'et']);
+export type UiLanguage = z.infer<typeof UiLanguage>;
+
+/** UI preferences (not workflow data): the signed-in person's, or the sign-in screen's. */
+export const UiPrefs = z.object({
+  language: UiLanguage,
+  /** True when the policy sets the language and nobody may change it. */
+  languageFixed: z.boolean(),
+  queueView: z.enum(['week', 'month']).nullable(),
+  lastImportFolder: z.string().nullable(),
+});
+export type UiPrefs = z.infer<typeof UiPrefs>;
+
+/** The only preferences that can be saved, each with its own values. */
+export const PrefChange = z.discriminatedUnion('key', [
+  z.object({ key: z.literal('language'), value: UiLanguage }).strict(),
+  z.object({ key: z.literal('queueView'), value: z.enum(['week', 'month']) }).strict(),
+  z.object({ key: z.literal('lastImportFolder'), value: z.string().min(1).max(1024) }).strict(),
+]);
+export type PrefChange = z.infer<typeof PrefChange>;
+
 export const contract = {
   'app.info': { args: NoArgs, result: AppInfo },
   'app.ping': {
@@ -308,6 +349,25 @@ export const contract = {
   'posts.reject': { args: z.object({ ...PostRef, comment: z.string().min(1).max(2000) }).strict(), result: PostView },
   'posts.schedule': { args: z.object({ ...PostRef, at: z.union([z.literal('now'), z.string().max(40)]) }).strict(), result: PostView },
   'posts.cancel': { args: z.object(PostRef).strict(), result: PostView },
+  /** The queue in windows: one filter's posts from `offset`, and how many posts are in each state. */
+  'posts.summaries': {
+    args: z.object({ states: z.array(PostState).max(9).nullable().default(null), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    result: z.object({ total: z.number().int(), counts: z.record(z.string(), z.number().int()), items: z.array(PostSummary) }),
+  },
+  /** Scheduled, publishing, published and failed posts with a time in [from, to), for the calendar. */
+  'posts.calendar': {
+    args: z.object({ from: z.string().max(40), to: z.string().max(40) }).strict(),
+    result: z.object({ items: z.array(PostSummary), truncated: z.boolean() }),
+  },
+  /** Moves a scheduled post to another time in the future; its approval still covers it. */
+  'posts.reschedule': { args: z.object({ ...PostRef, at: z.string().max(40) }).strict(), result: PostView },
+  /** Swaps the times of two scheduled posts in one step (moving a post up or down the queue). */
+  'posts.swapSlots': {
+    args: z.object({ first: z.object(PostRef).strict(), second: z.object(PostRef).strict() }).strict(),
+    result: z.object({ first: PostView, second: PostView }),
+  },
+  'prefs.get': { args: NoArgs, result: UiPrefs },
+  'prefs.set': { args: PrefChange, result: UiPrefs },
   'library.list': {
     args: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     result: z.object({ total: z.number().int(), items: z.array(LibraryItem) }),

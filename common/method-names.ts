@@ -33,6 +33,12 @@ export const METHOD_NAMES = [
   'posts.reject',
   'posts.schedule',
   'posts.cancel',
+  'prefs.get',
+  'prefs.set',
+  'posts.summaries',
+  'posts.calendar',
+  'posts.reschedule',
+  'posts.swapSlots',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -12,6 +12,7 @@ import { BlobStore } from './ingest/index.ts';
 import { VolumeWatcher } from './media/index.ts';
 import { summarisePolicy, type LoadedPolicy } from './policy/policy.ts';
 import { PostService, type Actor } from './posts/post-service.ts';
+import { PrefsService } from './prefs/prefs-service.ts';
 import { can, refusal, type StaffAction } from './staff/roles.ts';
 import { StaffService, type CurrentStaff } from './staff/staff-service.ts';
 import { AirlockError } from '../../common/errors.ts';
@@ -254,6 +255,13 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   if (options.publisherIntervalMs !== null) await publisher.start(options.publisherIntervalMs ?? 1000);
   else await publisher.recover();
 
+  // UI preferences: the policy's language is fixed when the policy file itself sets it.
+  const prefs = new PrefsService({
+    dataDir: options.dataDir,
+    defaultLanguage: policy.language,
+    fixedLanguage: (options.policy.explicit ?? []).includes('$.language') ? policy.language : null,
+  });
+
   let closing: Promise<void> | undefined;
   const call = createDispatcher({
     'app.info': () => info,
@@ -350,6 +358,18 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     'posts.reject': async ({ id, version, comment }) => posts.reject(await actorFor('post.reject'), id, version, comment),
     'posts.schedule': async ({ id, version, at }) => posts.schedule(await actorFor('post.schedule'), id, version, at),
     'posts.cancel': async ({ id, version }) => posts.cancel(await actorFor('post.cancel'), id, version),
+    'posts.summaries': async ({ states, offset, limit }) => {
+      await actorFor('post.create');
+      return posts.summaries(states, offset, limit);
+    },
+    'posts.calendar': async ({ from, to }) => {
+      await actorFor('post.create');
+      return posts.calendar(from, to);
+    },
+    'posts.reschedule': async ({ id, version, at }) => posts.reschedule(await actorFor('post.schedule'), id, version, at),
+    'posts.swapSlots': async ({ first, second }) => posts.swapSlots(await actorFor('post.schedule'), first, second),
+    'prefs.get': () => prefs.get(staff.current()?.staffId ?? null),
+    'prefs.set': (change) => prefs.set(staff.current()?.staffId ?? null, change),
     'media.eject': async ({ volumeId }) => {
       await imports.eject(volumeId);
       await volumes.refresh();

@@ -1,6 +1,12 @@
 // The fingerprint an approval is bound to: caption, targets, per-platform options and the exact
 // clean media with their alt text. Any edit changes it, which voids the approval; the publisher
 // recomputes it before sending.
+//
+// The time a post goes out is deliberately not part of it: an approver approves what is said,
+// and whoever may schedule (approvers and admins, see staff/roles.ts) may move it to another
+// time or swap it with a neighbour in the queue without a new approval. Moving a post never
+// publishes anything that is not approved: rescheduling needs a post that is scheduled and still
+// matches its approval, refuses times in the past, and the publisher checks the hash again.
 import { createHash } from 'node:crypto';
 
 export interface PostContent {

@@ -3,7 +3,7 @@
 // (guarded by version and state) before it takes effect, and approval is bound to the content.
 import { randomUUID } from 'node:crypto';
 import type { PlatformId } from '../../../common/platforms.ts';
-import type { PostState, PostView } from '../../../common/contract.ts';
+import type { PostState, PostSummary, PostView } from '../../../common/contract.ts';
 
 export type { PostState, PostView };
 import { AirlockError } from '../../../common/errors.ts';
@@ -13,7 +13,7 @@ import { cleanCaption } from '../sanitize/caption.ts';
 import type { StaffAction } from '../staff/roles.ts';
 import type { Store } from '../store/store.ts';
 import { postContentHash } from './content-hash.ts';
-import type { PostMediaRow, PostRow } from './posts-repositories.ts';
+import type { PostMediaRow, PostRow, PostSummaryRow } from './posts-repositories.ts';
 
 export interface Actor {
   staffId: string;
@@ -44,6 +44,10 @@ export interface PostServiceDeps {
 const EDITABLE: PostState[] = ['draft', 'rejected', 'submitted', 'approved', 'scheduled'];
 const CANCELLABLE: PostState[] = ['draft', 'submitted', 'approved', 'scheduled', 'rejected', 'failed'];
 const MAX_CAPTION = 10_000;
+/** The most posts the calendar reads for one period; more than this is reported as truncated. */
+const CALENDAR_LIMIT = 3000;
+/** The longest period the calendar may ask for: a month view with the days around it. */
+const CALENDAR_MAX_DAYS = 62;
 
 export class PostService {
   readonly #deps: PostServiceDeps;
@@ -66,6 +70,66 @@ export class PostService {
       if (found) posts.push(this.#view(found.post, found.media));
     }
     return { total, posts };
+  }
+
+  /** A window of one filter's posts as light rows, with how many posts are in each state. */
+  async summaries(states: PostState[] | null, offset: number, limit: number): Promise<{ total: number; counts: Partial<Record<PostState, number>>; items: PostSummary[] }> {
+    const { total, counts, rows } = await this.#deps.store.call('posts.summaries', { states, limit, offset });
+    return { total, counts, items: rows.map(summaryOf) };
+  }
+
+  /** Posts with a time in [from, to) that are scheduled, going out or already out. */
+  async calendar(from: string, to: string): Promise<{ items: PostSummary[]; truncated: boolean }> {
+    const start = new Date(from);
+    const end = new Date(to);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end <= start) throw new AirlockError('post.bad-period', 'That period of time is not valid.', `${from} – ${to}`);
+    if (end.getTime() - start.getTime() > CALENDAR_MAX_DAYS * 86_400_000) throw new AirlockError('post.bad-period', 'The calendar shows at most two months at once.', `${from} – ${to}`);
+    const rows = await this.#deps.store.call('posts.inPeriod', { from: start.toISOString(), to: end.toISOString(), limit: CALENDAR_LIMIT + 1 });
+    return { items: rows.slice(0, CALENDAR_LIMIT).map(summaryOf), truncated: rows.length > CALENDAR_LIMIT };
+  }
+
+  /**
+   * Moves a scheduled post to another time. The approval covers the content, not the time (see
+   * content-hash.ts), so it stays valid; the post must still match it, and the time must be in
+   * the future: sending straight away is "publish now", which is `schedule(…, 'now')`.
+   */
+  async reschedule(actor: Actor, id: string, version: number, at: string): Promise<PostView> {
+    this.#deps.authorize(actor, 'post.schedule');
+    const post = await this.get(id);
+    if (post.state !== 'scheduled') throw new AirlockError('post.illegal-transition', `Only a scheduled post can be moved to another time; this one is ${post.state}.`, `reschedule not allowed from ${post.state}`);
+    if (post.version !== version) throw new AirlockError('post.stale', 'Someone else changed this post a moment ago. Look at the latest version and try again.', `expected version ${version}, now ${post.version}`);
+    if (!post.approvalValid) throw new AirlockError('post.not-approved', 'This post is not approved in its current form. Submit it for approval again.');
+    const when = this.#futureTime(at);
+    await this.#update(id, version, ['scheduled'], { schedule_at: when }, actor, 'post.rescheduled', undefined, { from: post.scheduleAt, to: when });
+    return this.get(id);
+  }
+
+  /**
+   * Moving a post up or down the queue: two scheduled posts swap their times in one transaction.
+   * Both must still be scheduled at the versions staff saw, approved as they are, and not yet
+   * due; otherwise nothing changes.
+   */
+  async swapSlots(actor: Actor, first: { id: string; version: number }, second: { id: string; version: number }): Promise<{ first: PostView; second: PostView }> {
+    this.#deps.authorize(actor, 'post.schedule');
+    if (first.id === second.id) throw new AirlockError('post.same-post', 'Choose two different posts to swap.');
+    const a = await this.get(first.id);
+    const b = await this.get(second.id);
+    for (const [post, ref] of [[a, first], [b, second]] as const) {
+      if (post.state !== 'scheduled') throw new AirlockError('post.illegal-transition', `Only scheduled posts can change places; “${clip(post.caption)}” is ${post.state}.`, `swap not allowed from ${post.state}`);
+      if (post.version !== ref.version) throw new AirlockError('post.stale', 'Someone else changed one of these posts a moment ago. Look at the latest queue and try again.', `post ${post.id}: expected version ${ref.version}, now ${post.version}`);
+      if (!post.approvalValid) throw new AirlockError('post.not-approved', `“${clip(post.caption)}” is not approved in its current form. Submit it for approval again.`);
+      if (!post.scheduleAt || new Date(post.scheduleAt).getTime() <= this.#deps.now().getTime()) throw new AirlockError('post.time-past', `“${clip(post.caption)}” is due to go out now, so it can no longer change places.`);
+    }
+    if (a.scheduleAt === b.scheduleAt) throw new AirlockError('post.same-slot', 'These two posts go out at the same time, so swapping them would change nothing.');
+    const result = await this.#deps.store.call('posts.swapSlots', { first, second, updatedAt: this.#deps.now().toISOString() });
+    if (!result.swapped) {
+      const gone = [first, second].find((ref) => !result.current.some((c) => c.id === ref.id));
+      if (gone) throw new AirlockError('post.not-found', 'That post no longer exists.', `post ${gone.id}`);
+      throw new AirlockError('post.stale', 'Someone else changed one of these posts a moment ago. Look at the latest queue and try again.', result.current.map((c) => `${c.id}: ${c.state} v${c.version}`).join('; '));
+    }
+    this.#deps.onDidChange?.({ postId: a.id, actor, kind: 'post.reordered', state: 'scheduled', details: { from: a.scheduleAt, to: b.scheduleAt, swappedWith: b.id } });
+    this.#deps.onDidChange?.({ postId: b.id, actor, kind: 'post.reordered', state: 'scheduled', details: { from: b.scheduleAt, to: a.scheduleAt, swappedWith: a.id } });
+    return { first: await this.get(a.id), second: await this.get(b.id) };
   }
 
   /** What each target platform would say about this content, without saving anything. */
@@ -216,6 +280,12 @@ export class PostService {
     return t.toISOString();
   }
 
+  #futureTime(value: string): string {
+    const when = this.#scheduleTime(value, false)!;
+    if (new Date(when).getTime() <= this.#deps.now().getTime()) throw new AirlockError('post.time-past', 'That time has already passed. Choose a time in the future, or publish the post now.', when);
+    return when;
+  }
+
   async #requireMedia(ids: string[]): Promise<void> {
     const found = new Set(await this.#deps.store.call('media.exist', { ids }));
     const missing = ids.filter((id) => !found.has(id));
@@ -271,4 +341,27 @@ export class PostService {
     view.checks = view.targets.map((t) => checkPostForPlatform(t, facts));
     return view;
   }
+}
+
+const clip = (caption: string): string => {
+  const line = caption.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line || 'a post without a caption';
+};
+
+function summaryOf(row: PostSummaryRow): PostSummary {
+  return {
+    id: row.id,
+    state: row.state as PostState,
+    version: row.version,
+    caption: row.caption,
+    targets: JSON.parse(row.targets_json) as PlatformId[],
+    scheduleAt: row.schedule_at,
+    updatedAt: row.updated_at,
+    createdBy: row.created_by,
+    submittedBy: row.submitted_by,
+    approvedBy: row.approved_by,
+    origin: row.origin,
+    mediaCount: row.media_count,
+    lead: row.lead_kind && row.lead_clean_sha256 ? { kind: row.lead_kind, cleanSha256: row.lead_clean_sha256, thumbnailSha256: row.lead_thumbnail_sha256, altText: row.lead_alt_text } : null,
+  };
 }

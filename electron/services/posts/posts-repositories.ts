@@ -51,6 +51,31 @@ export interface PostUpdate {
   updatedAt: string;
 }
 
+/** A post as long lists show it, read in one query with its lead picture. */
+export interface PostSummaryRow {
+  id: string;
+  state: string;
+  version: number;
+  caption: string;
+  targets_json: string;
+  schedule_at: string | null;
+  updated_at: string;
+  created_by: string | null;
+  submitted_by: string | null;
+  approved_by: string | null;
+  origin: string;
+  media_count: number;
+  lead_kind: 'image' | 'video' | null;
+  lead_clean_sha256: string | null;
+  lead_thumbnail_sha256: string | null;
+  lead_alt_text: string | null;
+}
+
+const SUMMARY_SELECT = `SELECT p.id, p.state, p.version, substr(p.caption, 1, 300) AS caption, p.targets_json, p.schedule_at, p.updated_at, p.created_by, p.submitted_by, p.approved_by, p.origin,
+    (SELECT count(*) FROM post_media c WHERE c.post_id = p.id) AS media_count,
+    m.kind AS lead_kind, m.clean_sha256 AS lead_clean_sha256, m.thumbnail_sha256 AS lead_thumbnail_sha256, pm.alt_text AS lead_alt_text
+  FROM posts p LEFT JOIN post_media pm ON pm.post_id = p.id AND pm.position = 0 LEFT JOIN media m ON m.id = pm.media_id`;
+
 const UPDATABLE = new Set(['state', 'caption', 'caption_report_json', 'targets_json', 'options_json', 'schedule_at', 'editors_json', 'submitted_by', 'submitted_at', 'approved_by', 'approved_at', 'approval_hash', 'review_comment']);
 
 function replaceMedia(db: Db, postId: string, media: { mediaId: string; altText: string | null }[]): void {
@@ -106,6 +131,43 @@ export const postRepositories = {
       if (result.changes === 1 && u.media) replaceMedia(db, u.id, u.media);
       const current = (db.prepare(`SELECT state, version FROM posts WHERE id = ?`).get(u.id) as { state: string; version: number } | undefined) ?? null;
       return { updated: result.changes === 1, current };
+    })(),
+
+  /** One light row per post for long lists: the first 300 characters, the lead picture, counts. */
+  'posts.summaries': (db: Db, a: { states: string[] | null; limit: number; offset: number }): { total: number; counts: Record<string, number>; rows: PostSummaryRow[] } => {
+    const where = a.states && a.states.length ? `WHERE p.state IN (${a.states.map(() => '?').join(',')})` : '';
+    const params = a.states ?? [];
+    const counts: Record<string, number> = {};
+    for (const r of db.prepare(`SELECT state, count(*) AS n FROM posts GROUP BY state`).all() as { state: string; n: number }[]) counts[r.state] = r.n;
+    const total = (db.prepare(`SELECT count(*) AS n FROM posts p ${where}`).get(...params) as { n: number }).n;
+    const rows = db
+      .prepare(`${SUMMARY_SELECT} ${where} ORDER BY CASE WHEN p.schedule_at IS NULL THEN 1 ELSE 0 END, p.schedule_at, p.created_at DESC, p.id LIMIT ? OFFSET ?`)
+      .all(...params, a.limit, a.offset) as PostSummaryRow[];
+    return { total, counts, rows };
+  },
+
+  /** Posts with a time in [from, to) that are scheduled, going out or already out, oldest first. */
+  'posts.inPeriod': (db: Db, a: { from: string; to: string; limit: number }): PostSummaryRow[] =>
+    db
+      .prepare(`${SUMMARY_SELECT} WHERE p.state IN ('scheduled', 'publishing', 'published', 'failed') AND p.schedule_at >= ? AND p.schedule_at < ? ORDER BY p.schedule_at, p.id LIMIT ?`)
+      .all(a.from, a.to, a.limit) as PostSummaryRow[],
+
+  /**
+   * Swaps the times of two scheduled posts in one transaction, only if both are still scheduled
+   * at the versions the caller saw; otherwise changes nothing and says what each post is now.
+   */
+  'posts.swapSlots': (db: Db, a: { first: { id: string; version: number }; second: { id: string; version: number }; updatedAt: string }): { swapped: boolean; current: { id: string; state: string; version: number; schedule_at: string | null }[] } =>
+    db.transaction(() => {
+      const read = db.prepare(`SELECT id, state, version, schedule_at FROM posts WHERE id = ?`);
+      const first = read.get(a.first.id) as { id: string; state: string; version: number; schedule_at: string | null } | undefined;
+      const second = read.get(a.second.id) as { id: string; state: string; version: number; schedule_at: string | null } | undefined;
+      const current = [first, second].filter((r) => r !== undefined);
+      const fits = (row: typeof first, ref: { version: number }) => row !== undefined && row.state === 'scheduled' && row.version === ref.version && row.schedule_at !== null;
+      if (!fits(first, a.first) || !fits(second, a.second)) return { swapped: false, current };
+      const move = db.prepare(`UPDATE posts SET schedule_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND state = 'scheduled'`);
+      move.run(second!.schedule_at, a.updatedAt, first!.id, first!.version);
+      move.run(first!.schedule_at, a.updatedAt, second!.id, second!.version);
+      return { swapped: true, current: [first!, second!].map((r) => read.get(r.id) as { id: string; state: string; version: number; schedule_at: string | null }) };
     })(),
 
   'media.facts': (db: Db, a: { ids: string[] }): { id: string; kind: 'image' | 'video'; width: number | null; height: number | null; duration_ms: number | null; clean_bytes: number; format: string }[] => {
