@@ -15,7 +15,8 @@ import { stat } from 'node:fs/promises';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { mastodonLength } from '../text-measure.ts';
-import { backoffDelay, MastodonApi, realSleep, type MastodonAnswer, type RetryPolicy, type Sleep } from './mastodon-api.ts';
+import { MastodonApi, type MastodonAnswer } from './mastodon-api.ts';
+import { backoffDelay, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry.ts';
 import { abortedError, explainMastodonAnswer, MastodonHttpError, mastodonError, MastodonPublishError, reconnectError } from './mastodon-errors.ts';
 import { DEFAULT_PIECE_BYTES, multipartFileBody } from './mastodon-multipart.ts';
 import {
@@ -29,22 +30,12 @@ import {
 
 export { MastodonPublishError } from './mastodon-errors.ts';
 
-export interface MastodonAdapterOptions {
+export interface MastodonAdapterOptions extends RetryOptions {
   /** Pause between media status polls (§4.2). Default 2 s. */
   pollIntervalMs?: number;
   /** Polls per job before it reports "still processing" and leaves the rest to the next attempt. Default 150. */
   maxPolls?: number;
-  /** Every wait (backoff, rate limits, polling) goes through this, so tests need not wait. */
-  sleep?: Sleep;
-  /** In [0, 1); the jitter of the backoff. */
-  random?: () => number;
   now?: () => number;
-  /** Attempts of one request, the first included. Default 5. */
-  maxAttempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** A longer wait asked by Mastodon ends the job with "try later". Default 5 minutes. */
-  maxRetryAfterMs?: number;
   /** Longest silence on one request. Default: the egress client's. */
   timeoutMs?: number;
   /** Bytes read from the library file at a time; an upload's memory stays near this. Default 256 KiB. */
@@ -604,14 +595,7 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
   const settings: Settings = {
     pollIntervalMs: options.pollIntervalMs ?? 2000,
     maxPolls: options.maxPolls ?? 150,
-    retry: {
-      maxAttempts: options.maxAttempts ?? 5,
-      baseDelayMs: options.baseDelayMs ?? 1000,
-      maxDelayMs: options.maxDelayMs ?? 30_000,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 5 * 60_000,
-      sleep: options.sleep ?? realSleep,
-      random: options.random ?? Math.random,
-    },
+    retry: retryPolicy(options, abortedError),
     now: options.now ?? Date.now,
     timeoutMs: options.timeoutMs,
     pieceBytes: options.pieceBytes ?? DEFAULT_PIECE_BYTES,

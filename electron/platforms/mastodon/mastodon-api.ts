@@ -1,10 +1,10 @@
 // The Mastodon adapter's one way to call the instance: bearer-authenticated requests through the
-// egress client, with resends (exponential backoff, equal jitter) for dropped connections, 5xx
-// and 429, honouring Retry-After or Mastodon's X-RateLimit-Reset (§4.4). Decides nothing else.
+// egress client, with the shared resends (../retry.ts) for dropped connections, 5xx and 429,
+// honouring Retry-After or Mastodon's X-RateLimit-Reset (§4.4). Decides nothing else.
 import type { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import { AirlockError } from '../../../common/errors.ts';
 import type { EgressClient, EgressResponse } from '../../services/egress/http-client.ts';
+import { parseRetryAfter, TransientFailure as SharedTransientFailure, withRetries, type RetryPolicy } from '../retry.ts';
 import { abortedError, MastodonHttpError, mastodonError, MastodonPublishError, networkError, rateLimitedError, unavailableError } from './mastodon-errors.ts';
 
 export const MASTODON_REQUESTER = 'publish:mastodon';
@@ -12,35 +12,7 @@ export const MASTODON_REQUESTER = 'publish:mastodon';
 /** Answers of this API are JSON; forty statuses with their accounts fit well inside this. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
-
-export const realSleep: Sleep = async (ms, signal) => {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch (err) {
-    if (signal.aborted) throw abortedError();
-    throw err;
-  }
-};
-
-export interface RetryPolicy {
-  /** Tries per request, the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A longer wait asked by the server ends the job with "try later" instead of holding the queue. */
-  maxRetryAfterMs: number;
-  sleep: Sleep;
-  /** In [0, 1); the jitter source. */
-  random: () => number;
-}
-
-/** Exponential backoff with equal jitter: half the step fixed, half random, never zero. */
-export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>, retry: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  const r = Math.min(1, Math.max(0, policy.random()));
-  return Math.round(ceiling / 2 + (r * ceiling) / 2);
-}
+export { backoffDelay, type RetryPolicy, type Sleep } from '../retry.ts';
 
 function header(headers: EgressResponse['headers'], name: string): string | undefined {
   const value = headers[name];
@@ -52,12 +24,8 @@ function header(headers: EgressResponse['headers'], name: string): string | unde
  * §10.2.3) when a proxy sends one, else Mastodon's X-RateLimit-Reset (ISO 8601, §4.4).
  */
 export function rateLimitWaitMs(headers: EgressResponse['headers'], nowMs: number): number | undefined {
-  const retryAfter = header(headers, 'retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d{1,9}$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - nowMs);
-  }
+  const retryAfter = parseRetryAfter(headers['retry-after'], nowMs);
+  if (retryAfter !== undefined) return retryAfter;
   const reset = header(headers, 'x-ratelimit-reset')?.trim();
   if (reset) {
     const at = Date.parse(reset);
@@ -66,18 +34,7 @@ export function rateLimitWaitMs(headers: EgressResponse['headers'], nowMs: numbe
   return undefined;
 }
 
-/** A failure worth another attempt; `final` is what staff see when every attempt failed. */
-class TransientFailure extends Error {
-  readonly final: MastodonPublishError;
-  readonly waitMs: number | undefined;
-
-  constructor(final: MastodonPublishError, waitMs?: number) {
-    super(final.detail ?? final.message);
-    this.name = 'TransientFailure';
-    this.final = final;
-    this.waitMs = waitMs;
-  }
-}
+const TransientFailure = SharedTransientFailure as new (final: MastodonPublishError, retryAfterMs?: number) => SharedTransientFailure<MastodonPublishError>;
 
 export interface MastodonRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -136,22 +93,13 @@ export class MastodonApi {
 
   /** One request, sent again while the failure is temporary; a refusal throws MastodonHttpError. */
   async call(request: MastodonRequest): Promise<MastodonAnswer> {
-    const { retry, signal } = this.#o;
-    for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw abortedError();
-      await this.#respectPause(request);
-      try {
-        return await this.#once(request);
-      } catch (err) {
-        if (signal.aborted) throw abortedError();
-        if (!(err instanceof TransientFailure)) throw err;
-        if (err.waitMs !== undefined && err.waitMs > retry.maxRetryAfterMs) throw rateLimitedError(err.final.detail ?? '', err.waitMs);
-        if (attempt >= retry.maxAttempts) throw err.final;
-        // A wait the server named gets a second of jitter on top, so kiosks do not return in step.
-        const asked = err.waitMs === undefined ? 0 : err.waitMs + Math.round(retry.random() * 1000);
-        await retry.sleep(Math.max(backoffDelay(retry, attempt), asked), signal);
-      }
-    }
+    return withRetries(this.#o.retry, this.#o.signal, {
+      aborted: abortedError,
+      tooLong: (failure, waitMs) => rateLimitedError((failure.final as MastodonPublishError).detail ?? '', waitMs),
+      // A wait the server named gets a second of jitter on top, so kiosks do not return in step.
+      waitJitterMs: 1000,
+      beforeAttempt: () => this.#respectPause(request),
+    }, () => this.#once(request));
   }
 
   async #respectPause(request: MastodonRequest): Promise<void> {

@@ -4,6 +4,7 @@
 import { stat } from 'node:fs/promises';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
+import { retryPolicy, type RetryOptions } from '../retry.ts';
 import { checkChunkPlan, DEFAULT_CHUNK_BYTES, planChunks, type ChunkPlan } from './chunks.ts';
 import {
   isTikTokPrivacyLevel,
@@ -16,12 +17,12 @@ import {
 import { toTikTokPostInfo, validateTikTokPost, type TikTokPostDraft, type TikTokRuleIssue } from './rules.ts';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
 import { isRecord, TikTokApiSession, type JsonRecord, type TikTokStatusReport } from './tiktok-adapter-api.ts';
-import { abortedError, defaultSleep, platformError, throwIfAborted, TikTokPublishError, type RetryPolicy } from './tiktok-adapter-retry.ts';
+import { abortedError, platformError, throwIfAborted, TikTokPublishError, type RetryPolicy } from './tiktok-adapter-retry.ts';
 import { uploadChunks, UploadSessionLost } from './tiktok-adapter-upload.ts';
 
 export { TikTokPublishError } from './tiktok-adapter-retry.ts';
 
-export interface TikTokAdapterOptions {
+export interface TikTokAdapterOptions extends RetryOptions {
   /** Preferred chunk size in bytes; clamped to TikTok's rules (§1.4). Default 10,000,000. */
   chunkSize?: number;
   /** Pause between status polls. Default 5 s (status allows 30 calls a minute, §1.7). */
@@ -30,19 +31,9 @@ export interface TikTokAdapterOptions {
   maxPolls?: number;
   /** Extra polls for a public post's id while TikTok moderates it (§1.7). Default 3. */
   moderationPolls?: number;
-  /** Every wait (backoff, Retry-After, polling) goes through this, so tests need not wait. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** In [0, 1); the jitter of the backoff. */
-  random?: () => number;
   now?: () => number;
   /** The organisation's TikTok app (client_key, client_secret), needed to refresh tokens (§1.1). */
   appCredentials?: () => Promise<AppCredentials | null>;
-  /** Attempts of one step (a call or a chunk), the first included. Default 5. */
-  maxAttempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** A longer Retry-After ends the job with "try later". Default 5 minutes. */
-  maxRetryAfterMs?: number;
   /** Renew the access token this long before it expires. Default 5 minutes. */
   refreshMarginMs?: number;
   /** Longest silence on one request. Default: the egress client's. */
@@ -423,14 +414,7 @@ export function createTikTokAdapter(options: TikTokAdapterOptions = {}): Platfor
     pollIntervalMs: options.pollIntervalMs ?? 5000,
     maxPolls: options.maxPolls ?? 120,
     moderationPolls: options.moderationPolls ?? 3,
-    retry: {
-      maxAttempts: options.maxAttempts ?? 5,
-      baseDelayMs: options.baseDelayMs ?? 1000,
-      maxDelayMs: options.maxDelayMs ?? 30_000,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 5 * 60_000,
-      sleep: options.sleep ?? defaultSleep,
-      random: options.random ?? Math.random,
-    },
+    retry: retryPolicy(options, abortedError),
     now: options.now ?? Date.now,
     appCredentials: options.appCredentials,
     refreshMarginMs: options.refreshMarginMs ?? 5 * 60_000,

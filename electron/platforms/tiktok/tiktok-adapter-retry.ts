@@ -1,8 +1,8 @@
 // How the TikTok adapter fails and waits: errors staff can act on (a code, a sentence, detail
-// for IT, and what should happen next), and retries with exponential backoff and jitter that
-// honour TikTok's Retry-After. Only failures known to be temporary are ever sent again.
-import { setTimeout as delay } from 'node:timers/promises';
+// for IT, and what should happen next), and the shared retries (../retry.ts) in TikTok's words,
+// honouring TikTok's Retry-After. Only failures known to be temporary are ever sent again.
 import { AirlockError } from '../../../common/errors.ts';
+import { abortableSleep, TransientFailure as SharedTransientFailure, withRetries as withSharedRetries, type RetryHooks, type RetryPolicy } from '../retry.ts';
 import { explainTikTokCode, type TikTokNextStep } from './messages.ts';
 
 /** An AirlockError that also says what the publisher should do next (§1.2 "try later" etc.). */
@@ -24,17 +24,8 @@ export function platformError(code: string, detail: string): TikTokPublishError 
 }
 
 /** A failure worth another attempt; `final` is what staff see when every attempt has failed. */
-export class TransientFailure extends Error {
-  readonly final: TikTokPublishError;
-  readonly retryAfterMs: number | undefined;
-
-  constructor(final: TikTokPublishError, retryAfterMs?: number) {
-    super(final.detail ?? final.message);
-    this.name = 'TransientFailure';
-    this.final = final;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
+export type TransientFailure = SharedTransientFailure<TikTokPublishError>;
+export const TransientFailure = SharedTransientFailure as new (final: TikTokPublishError, retryAfterMs?: number) => TransientFailure;
 
 export function abortedError(): TikTokPublishError {
   return new TikTokPublishError(
@@ -67,66 +58,25 @@ export function networkFailure(err: unknown, what: string): Error {
   );
 }
 
-/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3); anything else is ignored. */
-export function parseRetryAfter(header: string | string[] | undefined, nowMs: number): number | undefined {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!value) return undefined;
-  if (/^\d{1,9}$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
+export { backoffDelay, parseRetryAfter, type RetryPolicy } from '../retry.ts';
 
-export interface RetryPolicy {
-  /** Attempts of one step (a call or a chunk), the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A longer Retry-After ends the job with "try later" rather than holding the kiosk's queue. */
-  maxRetryAfterMs: number;
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  random: () => number;
-}
+export const defaultSleep = abortableSleep(abortedError);
 
-/**
- * Exponential backoff with "equal jitter": half the ceiling fixed, half random, so kiosks
- * that lost the network together do not come back in step, yet never retry at once.
- */
-export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>, retry: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  const r = Math.min(1, Math.max(0, policy.random()));
-  return Math.round(ceiling / 2 + (r * ceiling) / 2);
-}
-
-export async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch (err) {
-    if (signal.aborted) throw abortedError();
-    throw err;
-  }
-}
+const hooks: RetryHooks = {
+  aborted: abortedError,
+  tooLong: (failure, waitMs) => {
+    const minutes = Math.ceil(waitMs / 60_000);
+    const detail = (failure.final as TikTokPublishError).detail ?? '';
+    return new TikTokPublishError(
+      'publish.tiktok.rate_limit_exceeded',
+      `TikTok asked Airlock to wait about ${minutes} minute${minutes === 1 ? '' : 's'} before sending more. Try again later.`,
+      `${detail} (Retry-After ${Math.round(waitMs / 1000)} s)`.trim(),
+      'later',
+    );
+  },
+};
 
 /** Runs `work` until it succeeds, fails for good, or runs out of attempts. */
-export async function withRetries<T>(policy: RetryPolicy, signal: AbortSignal, work: (attempt: number) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    throwIfAborted(signal);
-    try {
-      return await work(attempt);
-    } catch (err) {
-      // Whatever failed, a cancelled job reports the cancellation, not the broken socket.
-      if (signal.aborted) throw abortedError();
-      if (!(err instanceof TransientFailure)) throw err;
-      if (attempt >= policy.maxAttempts) throw err.final;
-      if (err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxRetryAfterMs) {
-        const minutes = Math.ceil(err.retryAfterMs / 60_000);
-        throw new TikTokPublishError(
-          'publish.tiktok.rate_limit_exceeded',
-          `TikTok asked Airlock to wait about ${minutes} minute${minutes === 1 ? '' : 's'} before sending more. Try again later.`,
-          `${err.final.detail ?? ''} (Retry-After ${Math.round(err.retryAfterMs / 1000)} s)`.trim(),
-          'later',
-        );
-      }
-      await policy.sleep(Math.max(backoffDelay(policy, attempt), err.retryAfterMs ?? 0), signal);
-    }
-  }
+export function withRetries<T>(policy: RetryPolicy, signal: AbortSignal, work: (attempt: number) => Promise<T>): Promise<T> {
+  return withSharedRetries(policy, signal, hooks, work);
 }

@@ -2,8 +2,6 @@
 // real photos and a real video: posts with alt text, async video processing, the Idempotency-Key
 // keeping duplicates out, faults mid-upload, refusals staff must understand, crash and resume.
 // A socket spy fails the file if anything dials beyond loopback.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +15,7 @@ import { EgressPolicy } from '../../../../electron/services/egress/egress-policy
 import { createEgressClient, type EgressClient } from '../../../../electron/services/egress/http-client.ts';
 import { installSocketSpy } from '../../egress/socket-spy.ts';
 import { plainPhoto } from '../../../support/image-fixtures.ts';
+import { sha256Of } from '../../../support/platform-driver.ts';
 import { makeVideo } from '../../../support/video-fixtures.ts';
 
 const spy = installSocketSpy();
@@ -29,12 +28,6 @@ let clip: string;
 let sim: MastodonSimulator | undefined;
 let client: EgressClient | undefined;
 let egressLog = new EgressLog();
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const piece of createReadStream(path)) hash.update(piece as Buffer);
-  return hash.digest('hex');
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'airlock-mastodon-adapter-'));

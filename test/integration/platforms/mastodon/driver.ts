@@ -2,28 +2,12 @@
 // would: JSON and form calls, multipart media uploads, the OAuth code flow with S256 PKCE, and
 // test files built at run time. 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { mastodonCodeChallenge, MASTODON_PATHS, type MastodonTokenResponse } from '../../../../electron/platforms/mastodon/mastodon-protocol.ts';
 import type { MastodonSimulator } from '../../../../electron/platforms/mastodon/simulator.ts';
+import { assertLoopback } from '../../../support/platform-driver.ts';
 
-export const MiB = 1024 * 1024;
-
-/** A clock the test moves by hand. */
-export function manualClock(start = Date.UTC(2026, 10, 20, 9, 0, 0)) {
-  let t = start;
-  return {
-    now: () => new Date(t),
-    advance(ms: number) {
-      t += ms;
-    },
-  };
-}
-
-function assertLoopback(url: string): void {
-  // Everything in these tests stays on this machine.
-  expect(new URL(url).hostname).toBe('127.0.0.1');
-}
+export { manualClock, MiB, padVideo } from '../../../support/platform-driver.ts';
 
 export interface Answer<T = Record<string, unknown>> {
   status: number;
@@ -98,20 +82,3 @@ export async function connectAccount(sim: MastodonSimulator, scopes = 'profile r
   return { app: app.body, token: token.body };
 }
 
-/** A real MP4 followed by one `free` box, so the file stays a valid MP4 at any size. */
-export async function padVideo(source: string, target: string, size: number): Promise<string> {
-  const head = await readFile(source);
-  const file = await open(target, 'w');
-  try {
-    await file.write(head);
-    const free = Buffer.alloc(8);
-    free.writeUInt32BE(size - head.length, 0);
-    free.write('free', 4, 'latin1');
-    await file.write(free);
-    const block = Buffer.alloc(MiB, 0x5a);
-    for (let left = size - head.length - 8; left > 0; left -= block.length) await file.write(block, 0, Math.min(block.length, left));
-  } finally {
-    await file.close();
-  }
-  return target;
-}

@@ -2,9 +2,7 @@
 // egress client: the happy path, tokens that expire and rotate, faults mid-upload, refusals
 // staff must understand, crash and resume without double posts, and memory bounded by chunks.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +17,7 @@ import { EgressLog } from '../../../../electron/services/egress/egress-log.ts';
 import { EgressPolicy } from '../../../../electron/services/egress/egress-policy.ts';
 import type { AccountCredentials } from '../../../../electron/services/vault/vault.ts';
 import { makeVideo } from '../../../support/video-fixtures.ts';
+import { padVideo, sha256Of } from '../../../support/platform-driver.ts';
 import { manualClock, MiB, postForm } from './driver.ts';
 
 let dir: string;
@@ -27,30 +26,6 @@ let big: string;
 let sim: TikTokSimulator | undefined;
 let client: EgressClient | undefined;
 let egressLog = new EgressLog();
-
-/** A real MP4 followed by one `free` box, so the file stays valid at any size. */
-async function padVideo(source: string, target: string, size: number): Promise<string> {
-  const head = await readFile(source);
-  const file = await open(target, 'w');
-  try {
-    await file.write(head);
-    const free = Buffer.alloc(8);
-    free.writeUInt32BE(size - head.length, 0);
-    free.write('free', 4, 'latin1');
-    await file.write(free);
-    const block = Buffer.alloc(MiB, 0x5a);
-    for (let left = size - head.length - 8; left > 0; left -= block.length) await file.write(block, 0, Math.min(block.length, left));
-  } finally {
-    await file.close();
-  }
-  return target;
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const piece of createReadStream(path)) hash.update(piece as Buffer);
-  return hash.digest('hex');
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'airlock-tiktok-adapter-'));

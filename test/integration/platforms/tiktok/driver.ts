@@ -5,24 +5,9 @@ import { expect } from 'vitest';
 import { chunkRange, contentRangeHeader, planChunks, type ChunkPlan } from '../../../../electron/platforms/tiktok/chunks.ts';
 import { TIKTOK_PATHS, tiktokCodeChallenge, type TikTokEnvelope, type TikTokTokenResponse } from '../../../../electron/platforms/tiktok/protocol.ts';
 import type { TikTokSimulator } from '../../../../electron/platforms/tiktok/simulator.ts';
+import { assertLoopback, MiB } from '../../../support/platform-driver.ts';
 
-export const MiB = 1024 * 1024;
-
-/** A clock the test moves by hand. */
-export function manualClock(start = Date.UTC(2026, 10, 20, 9, 0, 0)) {
-  let t = start;
-  return {
-    now: () => new Date(t),
-    advance(ms: number) {
-      t += ms;
-    },
-  };
-}
-
-function assertLoopback(url: string): void {
-  // Everything in these tests stays on this machine.
-  expect(new URL(url).hostname).toBe('127.0.0.1');
-}
+export { manualClock, MiB } from '../../../support/platform-driver.ts';
 
 export interface Answer<T = Record<string, unknown>> {
   status: number;
