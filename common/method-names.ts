@@ -35,6 +35,8 @@ export const METHOD_NAMES = [
   'posts.cancel',
   'prefs.get',
   'prefs.set',
+  'prefs.get',
+  'prefs.set',
   'posts.summaries',
   'posts.calendar',
   'posts.reschedule',

@@ -15,5 +15,7 @@ export default defineConfig({
     // No inline scripts or styles: the CSP allows only files from the renderer itself.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // One bundle read from the local disk, never downloaded: its size is not a loading concern.
+    chunkSizeWarningLimit: 1024,
   },
 });

@@ -13,27 +13,29 @@ import { StaffScreen } from './screens/StaffScreen.tsx';
 import { FirstRunScreen, SignInScreen } from './screens/SignInScreen.tsx';
 import { useAppStore } from './state/app-store.ts';
 import { useStaffStore } from './state/staff-store.ts';
+import { usePrefsStore } from './state/prefs-store.ts';
 import { GuidedTour } from './training/GuidedTour.tsx';
 import { TrainingPanel } from './training/TrainingPanel.tsx';
+import { useTranslation } from './i18n/index.ts';
+import { LanguageSwitch } from './i18n/LanguageSwitch.tsx';
 
 const SCREENS = [
-  { id: 'home', label: 'Home' },
-  { id: 'import', label: 'Import' },
-  { id: 'library', label: 'Library' },
-  { id: 'posts', label: 'Posts' },
-  { id: 'audit', label: 'Audit log' },
-  { id: 'staff', label: 'Staff' },
-  { id: 'policy', label: 'Policy' },
-  { id: 'diagnostics', label: 'Diagnostics' },
+  { id: 'home', label: 'nav.home' },
+  { id: 'import', label: 'nav.import' },
+  { id: 'library', label: 'nav.library' },
+  { id: 'posts', label: 'nav.posts' },
+  { id: 'audit', label: 'nav.audit' },
+  { id: 'staff', label: 'nav.staff' },
+  { id: 'policy', label: 'nav.policy' },
+  { id: 'diagnostics', label: 'nav.diagnostics' },
   // Training mode only: what the platform simulator published.
-  { id: 'feed', label: 'Feed' },
+  { id: 'feed', label: 'nav.feed' },
 ] as const;
 
 type ScreenId = (typeof SCREENS)[number]['id'];
 
-const ROLE_LABEL = { author: 'author', approver: 'approver', admin: 'administrator' } as const;
-
 export function App() {
+  const { t } = useTranslation();
   const training = useAppStore((s) => s.info?.trainingMode ?? false);
   const loadApp = useAppStore((s) => s.load);
   const { status, load, listen, touch, signOut, error } = useStaffStore();
@@ -44,6 +46,13 @@ export function App() {
     void load();
     return listen();
   }, [loadApp, load, listen]);
+
+  const loadPrefs = usePrefsStore((s) => s.load);
+  const listenPrefs = usePrefsStore((s) => s.listen);
+  useEffect(() => {
+    void loadPrefs();
+    return listenPrefs();
+  }, [loadPrefs, listenPrefs]);
 
   // Any use of the screen keeps the session alive; the core locks it after the policy's idle time.
   useEffect(() => {
@@ -61,19 +70,19 @@ export function App() {
     <>
       {training ? (
         <div className="training-banner" role="note">
-          Training mode — nothing leaves this machine
+          {t('app.trainingBanner')}
         </div>
       ) : null}
       {training ? <TrainingPanel /> : null}
       <div className="app-bar">
-        <span className="app-bar__name">Airlock</span>
+        <span className="app-bar__name">{t('app.name')}</span>
         {me ? (
-          <nav aria-label="Main">
+          <nav aria-label={t('app.mainNav')}>
             <ul className="nav">
               {SCREENS.filter((s) => s.id !== 'feed' || training).map((s) => (
                 <li key={s.id}>
                   <button type="button" className="nav__item" aria-current={screen === s.id ? 'page' : undefined} onClick={() => setScreen(s.id)}>
-                    {s.label}
+                    {t(s.label)}
                   </button>
                 </li>
               ))}
@@ -83,17 +92,18 @@ export function App() {
         {me ? (
           <div className="app-bar__who">
             <span data-testid="signed-in-as">
-              {me.name} · {ROLE_LABEL[me.role]}
+              {t('app.signedInAs', { name: me.name, role: t(`roles.${me.role}`) })}
             </span>
+            <LanguageSwitch />
             <button type="button" className="nav__item" onClick={() => void signOut()}>
-              Sign out
+              {t('app.signOut')}
             </button>
           </div>
         ) : null}
       </div>
       <main className="main">
         {status === null && error ? <ErrorNotice error={error} /> : null}
-        {status === null && !error ? <p className="muted" role="status">Loading…</p> : null}
+        {status === null && !error ? <p className="muted" role="status">{t('app.loading')}</p> : null}
         {status?.needsFirstAdmin ? <FirstRunScreen /> : null}
         {status && !status.needsFirstAdmin && !me ? <SignInScreen /> : null}
         {me && screen === 'home' ? <HomeScreen /> : null}
