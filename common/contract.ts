@@ -268,28 +268,6 @@ export const PrefChange = z.discriminatedUnion('key', [
 ]);
 export type PrefChange = z.infer<typeof PrefChange>;
 
-/** The languages the screens are written in. */
-export const UiLanguage = z.enum(['en', 'et']);
-export type UiLanguage = z.infer<typeof UiLanguage>;
-
-/** UI preferences (not workflow data): the signed-in person's, or the sign-in screen's. */
-export const UiPrefs = z.object({
-  language: UiLanguage,
-  /** True when the policy sets the language and nobody may change it. */
-  languageFixed: z.boolean(),
-  queueView: z.enum(['week', 'month']).nullable(),
-  lastImportFolder: z.string().nullable(),
-});
-export type UiPrefs = z.infer<typeof UiPrefs>;
-
-/** The only preferences that can be saved, each with its own values. */
-export const PrefChange = z.discriminatedUnion('key', [
-  z.object({ key: z.literal('language'), value: UiLanguage }).strict(),
-  z.object({ key: z.literal('queueView'), value: z.enum(['week', 'month']) }).strict(),
-  z.object({ key: z.literal('lastImportFolder'), value: z.string().min(1).max(1024) }).strict(),
-]);
-export type PrefChange = z.infer<typeof PrefChange>;
-
 export const contract = {
   'app.info': { args: NoArgs, result: AppInfo },
   'app.ping': {
@@ -388,8 +366,6 @@ export const contract = {
     args: z.object({ first: z.object(PostRef).strict(), second: z.object(PostRef).strict() }).strict(),
     result: z.object({ first: PostView, second: PostView }),
   },
-  'prefs.get': { args: NoArgs, result: UiPrefs },
-  'prefs.set': { args: PrefChange, result: UiPrefs },
   'prefs.get': { args: NoArgs, result: UiPrefs },
   'prefs.set': { args: PrefChange, result: UiPrefs },
   'library.list': {

@@ -35,8 +35,6 @@ export const METHOD_NAMES = [
   'posts.cancel',
   'prefs.get',
   'prefs.set',
-  'prefs.get',
-  'prefs.set',
   'posts.summaries',
   'posts.calendar',
   'posts.reschedule',

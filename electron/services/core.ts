@@ -13,7 +13,6 @@ import { VolumeWatcher } from './media/index.ts';
 import { summarisePolicy, type LoadedPolicy } from './policy/policy.ts';
 import { PostService, type Actor } from './posts/post-service.ts';
 import { PrefsService } from './prefs/prefs-service.ts';
-import { PrefsService } from './prefs/prefs-service.ts';
 import { can, refusal, type StaffAction } from './staff/roles.ts';
 import { StaffService, type CurrentStaff } from './staff/staff-service.ts';
 import { AirlockError } from '../../common/errors.ts';
@@ -263,13 +262,6 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     fixedLanguage: (options.policy.explicit ?? []).includes('$.language') ? policy.language : null,
   });
 
-  // UI preferences: the policy's language is fixed when the policy file itself sets it.
-  const prefs = new PrefsService({
-    dataDir: options.dataDir,
-    defaultLanguage: policy.language,
-    fixedLanguage: (options.policy.explicit ?? []).includes('$.language') ? policy.language : null,
-  });
-
   let closing: Promise<void> | undefined;
   const call = createDispatcher({
     'app.info': () => info,
@@ -376,8 +368,6 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     },
     'posts.reschedule': async ({ id, version, at }) => posts.reschedule(await actorFor('post.schedule'), id, version, at),
     'posts.swapSlots': async ({ first, second }) => posts.swapSlots(await actorFor('post.schedule'), first, second),
-    'prefs.get': () => prefs.get(staff.current()?.staffId ?? null),
-    'prefs.set': (change) => prefs.set(staff.current()?.staffId ?? null, change),
     'prefs.get': () => prefs.get(staff.current()?.staffId ?? null),
     'prefs.set': (change) => prefs.set(staff.current()?.staffId ?? null, change),
     'media.eject': async ({ volumeId }) => {
