@@ -268,6 +268,36 @@ export const PrefChange = z.discriminatedUnion('key', [
 ]);
 export type PrefChange = z.infer<typeof PrefChange>;
 
+export const AccountHealth = z.object({
+  platform: z.string(),
+  accountId: z.string(),
+  displayName: z.string(),
+  apiBase: z.string(),
+  simulated: z.boolean(),
+  connectedAt: z.string(),
+  connectedBy: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  scopes: z.array(z.string()),
+  accessExpiresAt: z.string().nullable(),
+  refreshExpiresAt: z.string().nullable(),
+  status: z.enum(['healthy', 'expiring', 'expired', 'needs-reconnect']),
+  statusReason: z.string(),
+});
+export type AccountHealth = z.infer<typeof AccountHealth>;
+
+export const ConnectablePlatform = z.object({
+  platform: z.string(),
+  label: z.string(),
+  method: z.enum(['oauth', 'app-password', 'not-available']),
+  needsInstance: z.boolean(),
+  appCredentials: z.boolean().nullable(),
+  defaultService: z.string().nullable(),
+});
+export type ConnectablePlatform = z.infer<typeof ConnectablePlatform>;
+
+const ConnectStarted = z.object({ flowId: z.string(), authorizeUrl: z.string(), opensIn: z.enum(['shell', 'renderer']), expiresAt: z.string() });
+const AccountRef = { platform: z.enum(PLATFORM_IDS), accountId: z.string().min(1).max(128) };
+
 export const contract = {
   'app.info': { args: NoArgs, result: AppInfo },
   'app.ping': {
@@ -371,6 +401,22 @@ export const contract = {
   'library.list': {
     args: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     result: z.object({ total: z.number().int(), items: z.array(LibraryItem) }),
+  },
+  'accounts.list': {
+    args: NoArgs,
+    result: z.object({ accounts: z.array(AccountHealth), platforms: z.array(ConnectablePlatform), keychain: z.object({ available: z.boolean(), message: z.string().nullable() }) }),
+  },
+  'accounts.beginConnect': { args: z.object({ platform: z.enum(PLATFORM_IDS), instance: z.string().max(300).optional() }).strict(), result: ConnectStarted },
+  'accounts.finishConnect': { args: z.object({ flowId: z.string().min(1).max(64) }).strict(), result: AccountHealth },
+  'accounts.cancelConnect': { args: z.object({ flowId: z.string().min(1).max(64) }).strict(), result: z.object({ cancelled: z.literal(true) }) },
+  'accounts.connectAppPassword': {
+    args: z.object({ platform: z.enum(PLATFORM_IDS), identifier: z.string().min(1).max(300), appPassword: z.string().min(1).max(256), service: z.string().max(300).optional() }).strict(),
+    result: AccountHealth,
+  },
+  'accounts.reconnect': { args: z.object(AccountRef).strict(), result: ConnectStarted },
+  'accounts.disconnect': {
+    args: z.object(AccountRef).strict(),
+    result: z.object({ removed: z.literal(true), revoked: z.boolean(), problem: z.object({ message: z.string(), detail: z.string() }).nullable() }),
   },
 } as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;
 

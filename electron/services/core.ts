@@ -31,6 +31,9 @@ import { EgressLog } from './egress/egress-log.ts';
 import { EgressPolicy } from './egress/egress-policy.ts';
 import { createEgressClient, type EgressClient } from './egress/http-client.ts';
 import { Publisher } from './publish/publisher.ts';
+import { AccountService, type OpenAuthWindow } from './accounts/account-service.ts';
+import type { ConnectEndpoints } from './accounts/connect-descriptor.ts';
+import type { PlatformId } from '../../common/platforms.ts';
 import type { AccountRow } from './publish/publish-repositories.ts';
 
 export interface Clock {
@@ -66,6 +69,12 @@ export interface CoreOptions {
   publishPollMs?: number;
   /** Where the worker entry points are; the Electron build passes its bundled files. */
   workers?: { store?: URL; sanitize?: URL };
+  /** Tests only: sign-in and API origins per platform (simulators) instead of the real hosts. */
+  platformEndpoints?: Partial<Record<PlatformId, ConnectEndpoints>>;
+  /** The Electron shell opens each platform's sign-in page in its own isolated window. */
+  openAuthWindow?: OpenAuthWindow;
+  /** How long connecting an account waits for the sign-in page (default 10 minutes). */
+  connectTimeoutMs?: number;
 }
 
 export interface AirlockCore {
@@ -80,6 +89,7 @@ export interface AirlockCore {
   /** The database, for the shells' own needs and for tests; screens go through `call`. */
   store: Store;
   publisher: Publisher;
+  accounts: AccountService;
   egress: { client: EgressClient; log: EgressLog };
   /** Adds or replaces a connected account; its tokens go to the keychain only. */
   connectAccount(account: Omit<AccountRow, 'connected_at' | 'last_success_at' | 'simulated'> & { simulated: boolean }, credentials: AccountCredentials): Promise<void>;
@@ -246,6 +256,24 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     await vault.saveAccountCredentials(account.platform, account.account_id, credentials);
     await store.call('accounts.upsert', { ...account, simulated: account.simulated ? 1 : 0, connected_at: now().toISOString(), last_success_at: null });
   };
+  const accounts = new AccountService({
+    store,
+    vault,
+    http: egress,
+    now,
+    enabledPlatforms: policy.platforms,
+    record,
+    ...(options.platformEndpoints ? { endpoints: options.platformEndpoints } : {}),
+    ...(options.openAuthWindow ? { openAuthWindow: options.openAuthWindow } : {}),
+    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+  });
+  // Refresh tokens close to their end are spent and replaced while there is time.
+  const renewTimer = setInterval(() => void accounts.renewExpiring().catch(() => {}), 15 * 60_000);
+  renewTimer.unref();
+  const accountActor = async () => {
+    const me = await actorFor('account.connect');
+    return { staffId: me.staffId, name: me.name };
+  };
   trainingSession = training ? await training.session({ events, staff, connectAccount: (a, c) => connectAccount(a, c) }) : null;
   const trainingOnly = (): TrainingSession => {
     if (!trainingSession) throw new AirlockError('training.off', 'This is only available in training mode.');
@@ -375,6 +403,27 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       await volumes.refresh();
       return { ejected: true as const };
     },
+    'accounts.list': async () => {
+      await actorFor('account.connect');
+      const status = await vault.probe();
+      return {
+        accounts: await accounts.list(),
+        platforms: await accounts.platformsWithApps(),
+        keychain: { available: status.available, message: status.available ? null : (status.problem?.message ?? 'The kiosk has no secure password store.') },
+      };
+    },
+    'accounts.beginConnect': async ({ platform, instance }) => accounts.beginConnect(await accountActor(), { platform, instance }),
+    'accounts.finishConnect': async ({ flowId }) => {
+      await accountActor();
+      return accounts.finishConnect(flowId);
+    },
+    'accounts.cancelConnect': async ({ flowId }) => {
+      await accountActor();
+      return accounts.cancelConnect(flowId);
+    },
+    'accounts.connectAppPassword': async ({ platform, identifier, appPassword, service }) => accounts.connectAppPassword(await accountActor(), { platform, identifier, appPassword, service }),
+    'accounts.reconnect': async ({ platform, accountId }) => accounts.reconnect(await accountActor(), { platform, accountId }),
+    'accounts.disconnect': async ({ platform, accountId }) => accounts.disconnect(await accountActor(), { platform, accountId }),
   });
 
   return {
@@ -388,6 +437,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     vault,
     store,
     publisher,
+    accounts,
     egress: { client: egress, log: egressLog },
     connectAccount,
     blobs,
@@ -396,6 +446,8 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     close: () =>
       (closing ??= (async () => {
         clearInterval(idleTimer);
+        clearInterval(renewTimer);
+        accounts.close();
         await publisher.stop();
         egress.close();
         await trainingSession?.close();
