@@ -15,6 +15,8 @@ export const AppInfo = z.object({
   trainingMode: z.boolean(),
   platform: z.string(),
   startedAt: z.string(),
+  /** True when this shell is a kiosk window an admin can leave with `app.exitKiosk`. */
+  canExitKiosk: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
@@ -304,6 +306,8 @@ export const contract = {
     args: z.object({ nonce: z.string().min(1).max(64) }).strict(),
     result: z.object({ nonce: z.string(), at: z.string() }),
   },
+  /** An admin leaves the kiosk: their own passphrase or PIN again, checked with the sign-in lockout. */
+  'app.exitKiosk': { args: z.object({ secret: z.string().min(1).max(256) }).strict(), result: z.object({ exiting: z.literal(true) }) },
   'policy.summary': { args: NoArgs, result: PolicySummary },
   'media.volumes': {
     args: NoArgs,
@@ -346,6 +350,10 @@ export const contract = {
     args: NoArgs,
     result: z.object({
       allowedHosts: z.array(z.string()),
+      /** Private ranges the policy opened (CIDR). */
+      privateRanges: z.array(z.string()),
+      /** The fixed proxy from the policy, or null for direct connections. */
+      proxy: z.string().nullable(),
       loopbackAllowed: z.boolean(),
       refusals: z.array(
         z.object({ seq: z.number(), at: z.string(), host: z.string(), port: z.number().nullable(), address: z.string().optional(), requester: z.string(), code: z.string(), reason: z.string(), detail: z.string().optional() }),

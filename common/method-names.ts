@@ -4,6 +4,7 @@
 export const METHOD_NAMES = [
   'app.info', 'app.ping', 'policy.summary', 'media.volumes', 'import.scan', 'import.start',
   'media.eject',
+  'app.exitKiosk',
   'library.list',
   'audit.list',
   'audit.verify',

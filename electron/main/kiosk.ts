@@ -127,11 +127,11 @@ export interface KioskEvent {
 
 export interface AdminExit {
   /**
-   * Leaves the kiosk if `verify` proves an administrator is present. Intended wiring (an API
-   * method to come, e.g. `app.exit`): the renderer's staff sign-in already identifies the
-   * person; `verify` asks the staff service to re-check that they are an admin and re-enter
-   * their passphrase. So no IPC channel exists just for exiting and no secret passes through
-   * this module. Resolves false when refused; `verify` throwing counts as refused.
+   * Leaves the kiosk if `verify` proves an administrator is present. The API method
+   * `app.exitKiosk` does the proving (the signed-in admin enters their own secret again, under
+   * the sign-in lockout) before the shell calls this, so no IPC channel exists just for exiting
+   * and no secret passes through this module. Resolves false when refused; `verify` throwing
+   * counts as refused.
    */
   requestAdminExit(verify: () => Promise<boolean>): Promise<boolean>;
   /** True once an admin exit was granted or the system is shutting the app down. */

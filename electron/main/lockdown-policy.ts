@@ -1,6 +1,6 @@
 // The Electron shell's part of the managed policy: kiosk mode and the proxy Chromium uses.
-// The policy schema does not define these keys yet, so they are read defensively: absent means
-// the safest value, and a value that is present but unreadable stops start-up.
+// They are read defensively, as a second line behind the policy schema: absent means the safest
+// value, and a value that is present but unreadable stops start-up.
 import { AirlockError } from '../../common/errors.ts';
 import type { LoadedPolicy } from '../services/policy/policy.ts';
 
@@ -12,8 +12,11 @@ export interface LockdownSettings {
   proxy: ProxyChoice;
 }
 
-/** `host:port`, optionally with a scheme Chromium understands; no credentials, no path. */
-export const PROXY_SERVER_PATTERN = /^(?:(?:http|https|socks4|socks5):\/\/)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?:(\d{1,5})$/i;
+/**
+ * `host:port` of an HTTP proxy, optionally with `http://`; no credentials, no path. Only HTTP
+ * CONNECT proxies: Airlock's services tunnel through the same proxy as its windows.
+ */
+export const PROXY_SERVER_PATTERN = /^(?:http:\/\/)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?:(\d{1,5})$/i;
 
 function invalid(path: string, why: string): AirlockError {
   return new AirlockError(
@@ -33,7 +36,7 @@ function readProxy(value: unknown): ProxyChoice {
   if (mode === 'fixed' && typeof server === 'string' && server.length <= 300) {
     const port = PROXY_SERVER_PATTERN.exec(server)?.[1];
     if (port !== undefined && Number(port) >= 1 && Number(port) <= 65535) return { mode: 'fixed', server };
-    throw invalid('proxy.server', 'must be host:port, optionally starting with http://, https://, socks4:// or socks5://');
+    throw invalid('proxy.server', 'must be host:port of an HTTP proxy, optionally starting with http://');
   }
   throw invalid('proxy', 'mode must be "direct" or "fixed" (with a server); PAC scripts and auto-detection are not supported');
 }

@@ -30,7 +30,10 @@ async function start(): Promise<void> {
 
   const policy = await loadPolicy(process.env.AIRLOCK_POLICY ?? defaultPolicyPath());
   const lockdown = lockdownSettings(policy, app.isPackaged);
+  // Bound once the window exists; `app.exitKiosk` has checked the admin's secret before this runs.
+  let leaveKiosk: (() => void) | null = null;
   const core = await openCore({
+    onAdminExit: () => leaveKiosk?.(),
     shell: 'electron',
     version: app.getVersion(),
     policy,
@@ -62,7 +65,7 @@ async function start(): Promise<void> {
   await guardSession(session.fromPartition(OAUTH_PARTITION), {
     ...guard,
     network: 'allow-list',
-    allowedHosts: egressHostsFor(policy.policy.platforms),
+    allowedHosts: egressHostsFor(policy.policy.platforms, policy.policy.network.extraHosts),
     allowLoopback: policy.policy.trainingMode,
     requester: 'auth',
   });
@@ -104,8 +107,9 @@ async function start(): Promise<void> {
   });
   window.once('ready-to-show', () => window.show());
   window.on('closed', stopEvents);
-  // Exiting the kiosk: see AdminExit.requestAdminExit for how an admin API method will use it.
+  // Exiting the kiosk: the `app.exitKiosk` method re-checks an admin's own secret, then this runs.
   const adminExit = createAdminExit({ app, quit: () => window.close(), log: logKiosk });
+  leaveKiosk = () => void adminExit.requestAdminExit(async () => true);
   guardWindowClose(window, lockdown.kiosk, adminExit.isExitAllowed);
   app.on('second-instance', () => {
     if (window.isDestroyed()) return;

@@ -24,6 +24,8 @@ import { Vault, type AccountCredentials } from './vault/vault.ts';
 import { TrainingSecretStore } from './vault/memory-secret-store.ts';
 import { startTraining, type TrainingSession } from './training/training-service.ts';
 import { egressHostsFor } from '../platforms/hosts.ts';
+import { parseProxyServer } from './egress/proxy-tunnel.ts';
+import type { Resolver } from './egress/http-client.ts';
 import { createBlueskyAdapter } from '../platforms/bluesky/adapter.ts';
 import { createMastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { createTikTokAdapter } from '../platforms/tiktok/adapter.ts';
@@ -75,6 +77,15 @@ export interface CoreOptions {
   openAuthWindow?: OpenAuthWindow;
   /** How long connecting an account waits for the sign-in page (default 10 minutes). */
   connectTimeoutMs?: number;
+  /**
+   * The Electron kiosk's way out, called after `app.exitKiosk` has checked an admin's secret.
+   * The browser shell has no kiosk window and passes nothing.
+   */
+  onAdminExit?: () => void;
+  /** Tests only: answers DNS for test names (the system resolver otherwise). */
+  egressResolver?: Resolver;
+  /** Tests only: roots trusted for simulators with test certificates. */
+  egressCaCertificates?: string[];
 }
 
 export interface AirlockCore {
@@ -127,6 +138,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     trainingMode,
     platform: process.platform,
     startedAt: now().toISOString(),
+    canExitKiosk: options.onAdminExit !== undefined,
   };
 
   const store: Store = await openWorkerStore(path.join(options.dataDir, 'airlock.db'), options.workers?.store);
@@ -229,7 +241,18 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   // mode, where the platforms are the built-in simulators.
   const egressLog = new EgressLog();
   egressLog.onDidRecord((entry) => record({ actor: 'system', actorName: 'Airlock', kind: 'egress.blocked', subject: `${entry.host}:${entry.port}`, details: { requester: entry.requester, code: entry.code, reason: entry.reason } }));
-  const egress = createEgressClient({ policy: new EgressPolicy({ allowedHosts: egressHostsFor(policy.platforms), allowLoopback: trainingMode || options.allowLoopbackEgress === true }), log: egressLog });
+  const egressPolicy = new EgressPolicy({
+    allowedHosts: egressHostsFor(policy.platforms, policy.network.extraHosts),
+    privateRanges: policy.network.allowedPrivateRanges,
+    allowLoopback: trainingMode || options.allowLoopbackEgress === true,
+  });
+  const egress = createEgressClient({
+    policy: egressPolicy,
+    log: egressLog,
+    proxy: policy.proxy.mode === 'fixed' ? parseProxyServer(policy.proxy.server) : null,
+    ...(options.egressResolver ? { resolver: options.egressResolver } : {}),
+    ...(options.egressCaCertificates ? { extraCaCertificates: options.egressCaCertificates } : {}),
+  });
   const publisher = new Publisher({
     store,
     posts,
@@ -293,6 +316,17 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   let closing: Promise<void> | undefined;
   const call = createDispatcher({
     'app.info': () => info,
+    'app.exitKiosk': async ({ secret }) => {
+      const exit = options.onAdminExit;
+      if (!exit) throw new AirlockError('app.not-a-kiosk', 'This copy of Airlock is not running as a kiosk, so there is nothing to exit.');
+      const me = await staff.authorize('kiosk.exit');
+      // The admin proves it is still them, under the same attempt limit and lockout as sign-in.
+      await staff.signIn(me.staffId, secret);
+      await audit.append({ actor: me.staffId, actorName: me.name, kind: 'kiosk.exit', details: {} });
+      // After the answer is on its way: the window closing ends the renderer that asked.
+      setTimeout(exit, 250).unref();
+      return { exiting: true as const };
+    },
     'app.ping': ({ nonce }) => {
       const at = now().toISOString();
       events.emit('app.pinged', { nonce, at });
@@ -334,7 +368,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     },
     'diagnostics.network': async () => {
       await actorFor('audit.view');
-      return { allowedHosts: egressHostsFor(policy.platforms), loopbackAllowed: trainingMode || options.allowLoopbackEgress === true, refusals: egressLog.entries().map((e) => ({ ...e })) };
+      return { allowedHosts: egressPolicy.allowedHosts, privateRanges: [...egressPolicy.privateRanges.list], proxy: policy.proxy.mode === 'fixed' ? policy.proxy.server : null, loopbackAllowed: egressPolicy.allowLoopback, refusals: egressLog.entries().map((e) => ({ ...e })) };
     },
     'training.status': () => trainingSession?.status() ?? { enabled: false, sticks: [], accounts: [], staff: [] },
     'training.insertStick': ({ stickId }) => ({ volumeId: trainingOnly().insert(stickId).volumeId }),

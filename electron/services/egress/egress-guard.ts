@@ -129,9 +129,13 @@ const CLASS_WORDS: Readonly<Record<AddressClass, string>> = {
   invalid: 'nothing valid',
 };
 
+/** Classes a policy can open parts of (see private-ranges.ts); metadata addresses never. */
+const OPENABLE_CLASSES: ReadonlySet<AddressClass> = new Set(['private', 'cgnat', 'unique-local']);
+
 /**
- * One resolved address: public addresses on port 443, loopback (any port) when the policy runs
- * simulators; every other range is refused whatever the port.
+ * One resolved address: public addresses on port 443, addresses in private ranges the policy
+ * opened on port 443, loopback (any port) when the policy runs simulators; every other range is
+ * refused whatever the port.
  */
 export function checkAddress(address: string, port: number, policy: EgressPolicy, host = '(address)'): EgressDecision {
   if (!portIsValid(port)) return portRefusal(host, port, 'not a valid TCP port');
@@ -141,6 +145,9 @@ export function checkAddress(address: string, port: number, policy: EgressPolicy
     return port === INTERNET_PORT ? { allowed: true } : portRefusal(host, port, `only ${INTERNET_PORT} is allowed on public addresses`, shown);
   }
   if (info.class === 'loopback' && policy.allowLoopback) return { allowed: true };
+  if (OPENABLE_CLASSES.has(info.class) && policy.privateRanges.contains(info.address)) {
+    return port === INTERNET_PORT ? { allowed: true } : portRefusal(host, port, `only ${INTERNET_PORT} is allowed, also in private ranges the policy opened`, shown);
+  }
   const range = matchingRange(address);
   const via = info.embedded ? ` (carries IPv4 ${info.embedded.address} via ${info.embedded.via})` : '';
   return refusal(

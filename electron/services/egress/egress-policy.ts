@@ -4,6 +4,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { AirlockError } from '../../../common/errors.ts';
 import { hostSpelling } from './address-guard.ts';
+import { PrivateRanges } from './private-ranges.ts';
 
 export type CanonicalHost =
   | { ok: true; kind: 'name'; host: string; unicode: string }
@@ -101,8 +102,13 @@ export interface EgressPolicyOptions {
   allowedHosts: readonly string[];
   /** For tests and demo mode only: lets simulators on 127.0.0.0/8 or ::1 be reached on any port. */
   allowLoopback: boolean;
-  /** Private ranges can never be allowed; the type says so, and the constructor checks it. */
+  /** Private networks as a whole can never be allowed; the type says so, and the constructor checks it. */
   allowPrivate?: false;
+  /**
+   * Parts of RFC 1918, carrier-grade NAT or unique-local IPv6 that IT opened in the policy (CIDR),
+   * e.g. where a self-hosted instance lives. Reached only on 443 and only for allow-listed names.
+   */
+  privateRanges?: readonly string[];
 }
 
 const MAX_ENTRIES = 256;
@@ -113,6 +119,16 @@ function invalidPolicy(detail: string): AirlockError {
     'The kiosk network settings are not valid, so Airlock will not go online. Ask IT to check the policy.',
     detail,
   );
+}
+
+/** Why `entry` cannot be an allow-list entry (exact name or `*.name`), or null when it can. */
+export function allowListEntryProblem(entry: string): string | null {
+  try {
+    canonicalEntry(entry);
+    return null;
+  } catch (err) {
+    return err instanceof AirlockError ? (err.detail ?? err.message) : String(err);
+  }
 }
 
 function canonicalEntry(entry: string): { kind: 'exact' | 'wildcard'; host: string } {
@@ -132,6 +148,7 @@ function canonicalEntry(entry: string): { kind: 'exact' | 'wildcard'; host: stri
 export class EgressPolicy {
   readonly allowLoopback: boolean;
   readonly allowPrivate = false as const;
+  readonly privateRanges: PrivateRanges;
   readonly #exact: ReadonlySet<string>;
   /** Suffixes of `*.suffix` entries, canonical, without the star. */
   readonly #wildcards: readonly string[];
@@ -149,6 +166,14 @@ export class EgressPolicy {
     for (const entry of options.allowedHosts) {
       const parsed = canonicalEntry(entry);
       (parsed.kind === 'exact' ? exact : wildcards).add(parsed.host);
+    }
+    if (options.privateRanges !== undefined && (!Array.isArray(options.privateRanges) || options.privateRanges.length > MAX_ENTRIES)) {
+      throw invalidPolicy(`privateRanges must be a list of at most ${MAX_ENTRIES} networks`);
+    }
+    try {
+      this.privateRanges = new PrivateRanges(options.privateRanges ?? []);
+    } catch (err) {
+      throw invalidPolicy(`allowed private range: ${(err as Error).message}`);
     }
     this.allowLoopback = options.allowLoopback;
     this.#exact = exact;

@@ -5,16 +5,20 @@ import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import type { ClientRequest, ClientRequestArgs, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { AirlockError } from '../../../common/errors.ts';
+import { inspectAddress } from './address-guard.ts';
 import { checkAddress, checkDestination, checkUrl, refusal } from './egress-guard.ts';
 import type { EgressRefusal } from './egress-guard.ts';
 import { REQUESTER_PATTERN } from './egress-log.ts';
 import type { EgressLog } from './egress-log.ts';
 import type { EgressPolicy } from './egress-policy.ts';
+import { checkProxyAddress, openTunnel } from './proxy-tunnel.ts';
+import type { ProxyServer } from './proxy-tunnel.ts';
 
 export interface ResolvedAddress {
   address: string;
@@ -84,6 +88,8 @@ export interface EgressClientOptions {
   /** PEM roots trusted in addition to Node's bundled ones: only for simulators with test certificates. */
   extraCaCertificates?: readonly string[];
   defaultTimeoutMs?: number;
+  /** The policy's fixed HTTP proxy: https to the platforms goes through it (loopback never does). */
+  proxy?: ProxyServer | null;
 }
 
 /** A request the egress guard refused; `code` is the guard's code, logged before this is thrown. */
@@ -115,7 +121,10 @@ interface VettedTarget {
 }
 
 /** The vetted destination rides along in the request options down to createConnection. */
-type GatedOptions = ClientRequestArgs & { airlockVetted?: VettedTarget };
+type GatedOptions = ClientRequestArgs & { airlockVetted?: VettedTarget; airlockTimeoutMs?: number };
+
+/** Opens a raw stream to a vetted target through the proxy, or null to connect directly. */
+export type Tunneller = (target: VettedTarget, timeoutMs: number) => Promise<Duplex> | null;
 
 class UnvettedSocketError extends Error {
   readonly refusal: EgressRefusal;
@@ -188,14 +197,36 @@ export class VettedHttpAgent extends http.Agent {
 /** Exported for tests of the last gate; services use createEgressClient. */
 export class VettedHttpsAgent extends https.Agent {
   readonly #policy: EgressPolicy;
+  readonly #tunnel: Tunneller | null;
 
-  constructor(policy: EgressPolicy, options: https.AgentOptions = {}) {
+  constructor(policy: EgressPolicy, options: https.AgentOptions = {}, tunnel: Tunneller | null = null) {
     super(options);
     this.#policy = policy;
+    this.#tunnel = tunnel;
   }
 
   override createConnection(options: ClientRequestArgs, callback?: ConnectionCallback): Duplex | null | undefined {
-    return gatedCreateConnection(this.#policy, options, callback, (o, cb) => super.createConnection(o, cb));
+    return gatedCreateConnection(this.#policy, options, callback, (o, cb) => {
+      const gated = o as GatedOptions;
+      const pending = this.#tunnel && gated.airlockVetted ? this.#tunnel(gated.airlockVetted, gated.airlockTimeoutMs ?? DEFAULT_TIMEOUT_MS) : null;
+      if (pending === null) return super.createConnection(o, cb);
+      // TLS runs inside the proxy's tunnel, still verified against the platform's host name.
+      pending.then(
+        (socket) => {
+          let tlsSocket: Duplex | null | undefined;
+          try {
+            tlsSocket = super.createConnection({ ...o, socket } as ClientRequestArgs);
+          } catch (err) {
+            socket.destroy();
+            cb?.(err as Error, undefined as unknown as Duplex);
+            return;
+          }
+          if (tlsSocket) cb?.(null, tlsSocket);
+        },
+        (err: unknown) => cb?.(err as Error, undefined as unknown as Duplex),
+      );
+      return undefined;
+    });
   }
 }
 
@@ -306,7 +337,23 @@ export function createEgressClient(options: EgressClientOptions): EgressClient {
   // Our own agents, never the global ones, so no proxy settings or other module's agent options
   // apply; they pool connections per vetted IP and TLS server name.
   const httpAgent = new VettedHttpAgent(policy, { keepAlive: true, maxSockets: 8 });
-  const httpsAgent = new VettedHttpsAgent(policy, { keepAlive: true, maxSockets: 8, minVersion: 'TLSv1.2', ...(ca ? { ca } : {}) });
+  const proxy = options.proxy ?? null;
+  const tunnel: Tunneller | null = proxy
+    ? (target, timeoutMs) => (inspectAddress(target.address).class === 'loopback' ? null : tunnelThroughProxy(proxy, target, timeoutMs))
+    : null;
+  const httpsAgent = new VettedHttpsAgent(policy, { keepAlive: true, maxSockets: 8, minVersion: 'TLSv1.2', ...(ca ? { ca } : {}) }, tunnel);
+
+  /** The proxy's name is resolved and checked like any destination, on every new tunnel. */
+  async function tunnelThroughProxy(server: ProxyServer, target: VettedTarget, timeoutMs: number): Promise<Duplex> {
+    const literal = net.isIP(server.host) !== 0;
+    const addresses = literal ? [server.host] : await resolve(server.host, timeoutMs, undefined);
+    if (addresses.length === 0) throw new AirlockError('egress.dns-failed', "Airlock could not find the kiosk's proxy. Ask IT to check the policy.", `proxy ${server.host}: DNS returned no addresses`);
+    for (const address of addresses) {
+      const refused = checkProxyAddress(server, address);
+      if (refused) throw new UnvettedSocketError(refused);
+    }
+    return openTunnel(server, addresses[0]!, target, timeoutMs);
+  }
 
   function refuse(refused: EgressRefusal, port: number | null, requester: string, body?: RequestBody): EgressRefusedError {
     log.record({
@@ -358,6 +405,7 @@ export function createEgressClient(options: EgressClientOptions): EgressClient {
       headers: requestHeaders(init, hostHeader),
       lookup: refuseLookup,
       airlockVetted: { address, port },
+      airlockTimeoutMs: timeoutMs,
       ...(init.signal ? { signal: init.signal } : {}),
       // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED in the environment cannot switch checks off;
       // the certificate is checked against the host name although the socket goes to an IP.

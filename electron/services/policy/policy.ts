@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { AirlockError } from '../../../common/errors.ts';
 import type { PolicySummary } from '../../../common/contract.ts';
 import { PLATFORM_IDS } from '../../../common/platforms.ts';
+import { allowListEntryProblem } from '../egress/egress-policy.ts';
+import { privateRangeProblem } from '../egress/private-ranges.ts';
 import { parsePublicKey } from '../package/keys.ts';
 
 
@@ -71,7 +73,34 @@ export const PolicySchema = z
     idleLockMinutes: z.number().int().min(1).max(240).default(5),
     /** Full-screen kiosk with shortcuts filtered; on unless IT turns it off. */
     kioskMode: z.boolean().default(true),
-    /** How the kiosk reaches the platforms: directly, or through one fixed proxy (never auto-detected). */
+    /**
+     * What the kiosk may reach besides the enabled platforms' own hosts: extra host names (e.g. a
+     * self-hosted Mastodon or Bluesky server; `*.example.org` for exactly one more label) and
+     * private ranges where such a host lives. Link-local, metadata and loopback can never be opened.
+     */
+    network: z
+      .object({
+        extraHosts: z
+          .array(z.string().min(1).max(253).superRefine((v, ctx) => {
+            const problem = allowListEntryProblem(v);
+            if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+          }))
+          .max(64)
+          .default([]),
+        allowedPrivateRanges: z
+          .array(z.string().min(1).max(64).superRefine((v, ctx) => {
+            const problem = privateRangeProblem(v);
+            if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+          }))
+          .max(32)
+          .default([]),
+      })
+      .strict()
+      .default({ extraHosts: [], allowedPrivateRanges: [] }),
+    /**
+     * How the kiosk reaches the platforms: directly, or through one fixed HTTP proxy that tunnels
+     * with CONNECT (never auto-detected). Both Airlock's windows and its services use it.
+     */
     proxy: z
       .discriminatedUnion('mode', [
         z.object({ mode: z.literal('direct') }).strict(),
@@ -82,8 +111,8 @@ export const PolicySchema = z
               .string()
               .max(300)
               .regex(
-                /^(?:(?:http|https|socks4|socks5):\/\/)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?:(\d{1,5})$/i,
-                'must be host:port, optionally starting with http://, https://, socks4:// or socks5:// (no user name or password)',
+                /^(?:http:\/\/)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?:(\d{1,5})$/i,
+                'must be host:port of an HTTP proxy, optionally starting with http:// (no user name or password)',
               )
               .refine((v) => {
                 const port = Number(v.slice(v.lastIndexOf(':') + 1));

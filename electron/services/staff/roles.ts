@@ -30,6 +30,7 @@ const ADMINS = ['admin'] as const satisfies readonly Role[];
  * | import.replay-override |        |          |   ✓   | importing a package again bypasses replay protection       |
  * | audit.export           |        |          |   ✓   | the signed export leaves the kiosk on a stick              |
  * | account.connect        |        |          |   ✓   | platform tokens are IT's to connect                        |
+ * | kiosk.exit             |        |          |   ✓   | leaving the kiosk opens the desktop                        |
  */
 export const PERMISSIONS = {
   'post.create': { roles: EVERYONE, does: 'create posts' },
@@ -47,6 +48,7 @@ export const PERMISSIONS = {
   'import.replay-override': { roles: ADMINS, does: 'import a package a second time' },
   'audit.export': { roles: ADMINS, does: 'export the audit log' },
   'account.connect': { roles: ADMINS, does: 'connect platform accounts' },
+  'kiosk.exit': { roles: ADMINS, does: 'leave the kiosk' },
 } as const satisfies Record<string, { roles: readonly Role[]; does: string }>;
 
 export type StaffAction = keyof typeof PERMISSIONS;

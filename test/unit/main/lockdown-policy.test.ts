@@ -27,7 +27,7 @@ describe('lockdownSettings', () => {
     expect(lockdownSettings(loaded({ kioskMode: true }), false).kiosk).toBe(true);
   });
 
-  it.each(['proxy.example.org:3128', 'http://proxy.example.org:8080', 'socks5://10.20.30.40:1080', 'https://proxy.example.org:443'])('accepts the fixed proxy %s', (server) => {
+  it.each(['proxy.example.org:3128', 'http://proxy.example.org:8080', '10.20.30.40:3128'])('accepts the fixed proxy %s', (server) => {
     expect(lockdownSettings(loaded({ proxy: { mode: 'fixed', server } }), true).proxy).toEqual({ mode: 'fixed', server });
   });
 
@@ -40,6 +40,8 @@ describe('lockdownSettings', () => {
     ['a proxy with credentials', { proxy: { mode: 'fixed', server: 'http://user:pw@proxy.example.org:3128' } }, 'proxy.server'],
     ['a proxy list', { proxy: { mode: 'fixed', server: 'a.example:1;b.example:2' } }, 'proxy.server'],
     ['port 0', { proxy: { mode: 'fixed', server: 'proxy.example.org:0' } }, 'proxy.server'],
+    ['a SOCKS proxy (the services could not use it)', { proxy: { mode: 'fixed', server: 'socks5://10.20.30.40:1080' } }, 'proxy.server'],
+    ['an https:// proxy scheme', { proxy: { mode: 'fixed', server: 'https://proxy.example.org:443' } }, 'proxy.server'],
     ['an unknown proxy key', { proxy: { mode: 'direct', bypass: '*' } }, 'proxy'],
     ['a string', { proxy: 'direct' }, 'proxy'],
   ])('refuses to start with %s', (_what, extra, path) => {

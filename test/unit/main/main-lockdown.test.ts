@@ -140,7 +140,7 @@ describe('main.ts: what happens before the window exists', () => {
     expect(oauth.pos).toBeLessThan(browserWindow.pos);
     const settings = literalProperties(oauth.arguments[1] as ts.ObjectLiteralExpression);
     expect(settings.get('network')).toBe("'allow-list'");
-    expect(settings.get('allowedHosts')).toBe('egressHostsFor(policy.policy.platforms)');
+    expect(settings.get('allowedHosts')).toBe('egressHostsFor(policy.policy.platforms, policy.policy.network.extraHosts)');
     expect(settings.get('allowLoopback')).toBe('policy.policy.trainingMode');
   });
 

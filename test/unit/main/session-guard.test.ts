@@ -104,7 +104,7 @@ describe('decideRequest: the OAuth partition (the platforms\' hosts only)', () =
 });
 
 describe('proxyConfigFor', () => {
-  it.each<ProxyChoice>([{ mode: 'direct' }, { mode: 'fixed', server: 'proxy.example.org:3128' }, { mode: 'fixed', server: 'socks5://10.1.2.3:1080' }])(
+  it.each<ProxyChoice>([{ mode: 'direct' }, { mode: 'fixed', server: 'proxy.example.org:3128' }, { mode: 'fixed', server: 'http://10.1.2.3:3128' }])(
     'never asks Chromium for PAC, WPAD or the system settings (%o)',
     (choice) => {
       const config = proxyConfigFor(choice);

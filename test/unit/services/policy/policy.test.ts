@@ -88,6 +88,25 @@ describe('managed policy', () => {
     ]);
   });
 
+  it('takes extra hosts and private ranges for self-hosted servers, and names each bad one', () => {
+    const ok = { policyVersion: 1, network: { extraHosts: ['social.council.example', '*.media.council.example'], allowedPrivateRanges: ['10.20.0.0/16', 'fd12:3456::/48'] } };
+    expect(policyProblems(JSON.stringify(ok))).toEqual([]);
+    expect(policyProblems(JSON.stringify({ policyVersion: 1, network: { extraHosts: ['intranet', 'tiktоk.com', '10.0.0.5'], allowedPrivateRanges: ['169.254.0.0/16', '10.0.0.5/8'] } }))).toEqual([
+      { path: '$.network.extraHosts[0]', message: expect.stringContaining('at least two labels') },
+      { path: '$.network.extraHosts[1]', message: expect.stringContaining('mixes alphabets') },
+      { path: '$.network.extraHosts[2]', message: expect.stringContaining('IP address') },
+      { path: '$.network.allowedPrivateRanges[0]', message: expect.stringContaining('cannot be opened') },
+      { path: '$.network.allowedPrivateRanges[1]', message: expect.stringContaining('network address') },
+    ]);
+  });
+
+  it('takes only an HTTP proxy, which both the windows and the services can use', () => {
+    expect(policyProblems(JSON.stringify({ policyVersion: 1, proxy: { mode: 'fixed', server: 'http://proxy.corp.example:3128' } }))).toEqual([]);
+    expect(policyProblems(JSON.stringify({ policyVersion: 1, proxy: { mode: 'fixed', server: 'socks5://proxy.corp.example:1080' } }))).toEqual([
+      { path: '$.proxy.server', message: expect.stringContaining('HTTP proxy') },
+    ]);
+  });
+
   it('names unknown settings by their JSON path and warns what a typo could do', () => {
     expect(policyProblems(JSON.stringify({ policyVersion: 1, approval: { twoPersn: false } }))).toEqual([
       { path: '$.approval.twoPersn', message: expect.stringContaining('silently weaken') },
