@@ -69,8 +69,15 @@ export const publishRepositories = {
       return true;
     })(),
 
+  /**
+   * Queued jobs whose time has come. A job last touched later than `now` was planned against a
+   * clock that has since been set back (NTP, IT fixing the date): its wait was meant to be
+   * short, so it is due now rather than when the old time comes round again.
+   */
   'publish.dueJobs': (db: Db, a: { now: string; limit: number }): JobRow[] =>
-    db.prepare(`SELECT * FROM publish_jobs WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`).all(a.now, a.limit) as JobRow[],
+    db
+      .prepare(`SELECT * FROM publish_jobs WHERE state = 'queued' AND (next_attempt_at <= ? OR updated_at > ?) ORDER BY next_attempt_at, id LIMIT ?`)
+      .all(a.now, a.now, a.limit) as JobRow[],
 
   'publish.jobsInState': (db: Db, a: { state: JobRow['state'] }): JobRow[] => db.prepare(`SELECT * FROM publish_jobs WHERE state = ? ORDER BY created_at`).all(a.state) as JobRow[],
 
