@@ -70,8 +70,25 @@ export async function warmRead(path: string): Promise<void> {
   await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), discard);
 }
 
-export function best(values: number[]): number {
-  return Math.min(...values);
+/** Interleaved timings of a reference and the code under test, in milliseconds, in run order. */
+export interface Comparison {
+  reference: number[];
+  measured: number[];
+}
+
+/** Spread of a set of timings: (max - min) / median, as a percentage. */
+export function spreadPercent(values: number[]): number {
+  return ((Math.max(...values) - Math.min(...values)) / median(values)) * 100;
+}
+
+function describeSamples(label: string, values: number[]): string {
+  const samples = values.map((ms) => (ms / 1000).toFixed(2)).join(',');
+  return `${label}=${seconds(median(values))} [${samples}] spread=${spreadPercent(values).toFixed(0)}%`;
+}
+
+/** "import=1.20s [1.18,1.20,1.31] spread=11% cp+sync=1.02s [...] spread=4% (median of 3, interleaved)" */
+export function describeComparison(label: string, runs: Comparison, referenceLabel = 'cp+sync'): string {
+  return `${describeSamples(label, runs.measured)} ${describeSamples(referenceLabel, runs.reference)} (median of ${runs.measured.length}, interleaved)`;
 }
 
 export function median(values: number[]): number {

@@ -7,7 +7,10 @@
 // reference and the code under test alike, starts with the source warm in the page cache
 // (read once, untimed) and with nothing dirty (a global sync, untimed). Both sides then pay
 // the same cost: moving the bytes and flushing their own output to disk. Reference and subject
-// runs alternate, twice each, and the better of each pair counts.
+// runs are interleaved, BENCH_REPEATS (default 5) of each, outputs deleted and flushed between
+// runs; the medians count and every sample is printed with its spread.
+//
+// `npm run bench -- --only import-1gib,video-strip` runs just the named benches.
 
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -16,15 +19,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { BlobStore } from '../../electron/services/ingest/blob-store.ts';
 import { sanitizeImage } from '../../electron/services/sanitize/image.ts';
 import { stripMp4Metadata } from '../../electron/services/sanitize/mp4/index.ts';
 import { makeSeedVideo, writeBusyPhoto, writePaddedMp4 } from './fixtures.ts';
-import type { Figure } from './measure.ts';
+import type { Comparison, Figure } from './measure.ts';
 import {
-  best,
   copyAndSync,
+  describeComparison,
   formatFigure,
   kibToMb,
   median,
@@ -69,24 +72,33 @@ function freshPath(ctx: BenchContext, stem: string): string {
   return join(ctx.dir, `${stem}-${nextRun}`);
 }
 
-/** Times cp+sync and `subject` alternately, twice each, from the same starting state. */
-async function bestOfTwoAgainstCopy(ctx: BenchContext, src: string, subject: (dest: string) => Promise<void>): Promise<{ copyMs: number; subjectMs: number }> {
-  const copyRuns: number[] = [];
-  const subjectRuns: number[] = [];
-  for (let round = 0; round < 2; round++) {
-    const copyDest = freshPath(ctx, 'cp-out');
-    await settleDisk();
-    await warmRead(src);
-    copyRuns.push((await timed(() => copyAndSync(src, copyDest))).ms);
-    await rm(copyDest, { force: true });
+/** How many timed runs each side of a large-file figure gets (BENCH_REPEATS, default 5). */
+const REPEATS = readRepeats();
 
-    const subjectDest = freshPath(ctx, 'subject-out');
+/**
+ * Times cp+sync and `subject` interleaved, REPEATS times each, every run from the same starting
+ * state: nothing dirty (a global sync, untimed), the source warm, the previous output deleted
+ * and flushed. The order alternates (ref, subject, subject, ref, …) so slow drift in what the
+ * machine is doing falls on both sides alike; the medians count, and every sample is kept.
+ */
+async function interleavedAgainstCopy(ctx: BenchContext, src: string, subject: (dest: string) => Promise<void>): Promise<Comparison> {
+  const reference: number[] = [];
+  const measured: number[] = [];
+  const once = async (side: 'ref' | 'subject'): Promise<void> => {
+    const dest = freshPath(ctx, side === 'ref' ? 'cp-out' : 'subject-out');
     await settleDisk();
     await warmRead(src);
-    subjectRuns.push((await timed(() => subject(subjectDest))).ms);
-    await rm(subjectDest, { recursive: true, force: true });
+    if (side === 'ref') reference.push((await timed(() => copyAndSync(src, dest))).ms);
+    else measured.push((await timed(() => subject(dest))).ms);
+    await rm(dest, { recursive: true, force: true });
+  };
+  for (let round = 0; round < REPEATS; round++) {
+    const order: Array<'ref' | 'subject'> = round % 2 === 0 ? ['ref', 'subject'] : ['subject', 'ref'];
+    for (const side of order) await once(side);
   }
-  return { copyMs: best(copyRuns), subjectMs: best(subjectRuns) };
+  // The deletes are flushed too, so the next figure does not inherit their write-back.
+  await settleDisk();
+  return { reference, measured };
 }
 
 async function importInto(dataDir: string, src: string): Promise<void> {
@@ -99,12 +111,12 @@ const importSpeed: Bench = {
   name: 'import-1gib',
   measure: async (ctx) => {
     // BlobStore.open (two mkdirs and a readdir) is inside the timing; it is noise next to 1 GiB.
-    const { copyMs, subjectMs } = await bestOfTwoAgainstCopy(ctx, ctx.bigVideo, (dest) => importInto(dest, ctx.bigVideo));
+    const runs = await interleavedAgainstCopy(ctx, ctx.bigVideo, (dest) => importInto(dest, ctx.bigVideo));
     return [
       {
         name: 'import-1gib',
-        details: `size=${sizeLabel(ctx.sizeMib)} import=${seconds(subjectMs)} cp+sync=${seconds(copyMs)} (best of 2)`,
-        ratio: subjectMs / copyMs,
+        details: `size=${sizeLabel(ctx.sizeMib)} ${describeComparison('import', runs)}`,
+        ratio: median(runs.measured) / median(runs.reference),
         goal: 1.3,
       },
     ];
@@ -178,14 +190,14 @@ const videoStrip: Bench = {
   name: 'video-strip',
   measure: async (ctx) => {
     // stripMp4Metadata fsyncs its output, so the reference is cp plus sync of the copy too.
-    const { copyMs, subjectMs } = await bestOfTwoAgainstCopy(ctx, ctx.bigVideo, async (dest) => {
+    const runs = await interleavedAgainstCopy(ctx, ctx.bigVideo, async (dest) => {
       await stripMp4Metadata(ctx.bigVideo, dest);
     });
     return [
       {
         name: 'video-strip',
-        details: `size=${sizeLabel(ctx.sizeMib)} strip=${seconds(subjectMs)} cp+sync=${seconds(copyMs)} (best of 2)`,
-        ratio: subjectMs / copyMs,
+        details: `size=${sizeLabel(ctx.sizeMib)} ${describeComparison('strip', runs)}`,
+        ratio: median(runs.measured) / median(runs.reference),
         goal: 1.5,
       },
     ];
@@ -224,6 +236,15 @@ const eventLoopLag: Bench = {
 
 const BENCHES: Bench[] = [imageSanitise, importSpeed, importMemory, videoStrip, eventLoopLag];
 
+function readRepeats(): number {
+  const raw = process.env.BENCH_REPEATS ?? '5';
+  const repeats = Number(raw);
+  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 20) {
+    throw new RangeError(`BENCH_REPEATS must be a whole number from 1 to 20, not ${JSON.stringify(raw)}`);
+  }
+  return repeats;
+}
+
 function readSizeMib(): number {
   const raw = process.env.BENCH_SIZE_MIB ?? '1024';
   const mib = Number(raw);
@@ -245,7 +266,18 @@ async function buildContext(dir: string, sizeMib: number): Promise<BenchContext>
   return { dir, sizeMib, bigVideo, quarterVideo, quarterMib, photo };
 }
 
+/** `--only a,b` (or `--only a --only b`): the benches to run; all of them by default. */
+function selectBenches(argv: string[]): Bench[] {
+  const { values } = parseArgs({ args: argv, options: { only: { type: 'string', multiple: true } }, strict: true });
+  const wanted = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  if (wanted.length === 0) return BENCHES;
+  const unknown = wanted.filter((name) => !BENCHES.some((bench) => bench.name === name));
+  if (unknown.length > 0) throw new RangeError(`unknown bench ${unknown.join(', ')}; there are: ${BENCHES.map((b) => b.name).join(', ')}`);
+  return BENCHES.filter((bench) => wanted.includes(bench.name));
+}
+
 async function main(): Promise<number> {
+  const benches = selectBenches(process.argv.slice(2));
   const sizeMib = readSizeMib();
   const dir = await mkdtemp(join(tmpdir(), 'airlock-bench-'));
   const removeNow = (): void => rmSync(dir, { recursive: true, force: true });
@@ -261,7 +293,7 @@ async function main(): Promise<number> {
   try {
     console.log(`bench: building fixtures in ${dir} (large video ${sizeLabel(sizeMib)})`);
     const ctx = await buildContext(dir, sizeMib);
-    for (const bench of BENCHES) {
+    for (const bench of benches) {
       try {
         for (const figure of await bench.measure(ctx)) {
           figures.push(figure);
