@@ -4,6 +4,7 @@ import { contract, type AirlockEvent, type MethodArgs, type MethodResult } from 
 import type { AirlockBridge } from '../../../common/bridge.ts';
 import type { AirlockErrorValue } from '../../../common/errors.ts';
 import type { MethodName } from '../../../common/method-names.ts';
+import { t } from '../i18n/index.ts';
 
 declare global {
   interface Window {
@@ -24,7 +25,7 @@ function bridge(): AirlockBridge {
   if (!found) {
     throw new ApiError({
       code: 'api.no-bridge',
-      message: 'This page is not running inside Airlock. Start Airlock and use the window it opens.',
+      message: t('errors.api.no-bridge'),
     });
   }
   return found;

@@ -39,4 +39,14 @@ export async function setLanguage(language: Language): Promise<void> {
   if (typeof document !== 'undefined') document.documentElement.lang = language;
 }
 
+/**
+ * A sentence from the services for a known code, in the active language. The services write in
+ * English, often with specifics (a time, a file name), so English shows their sentence as it is
+ * and other languages show the translation of the code when the catalogue has one.
+ */
+export function staffMessage(code: string, message: string): string {
+  const key = `errors.${code}`;
+  return i18n.language !== 'en' && i18n.exists(key) ? i18n.t(key) : message;
+}
+
 export { useTranslation };

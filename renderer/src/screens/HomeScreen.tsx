@@ -5,12 +5,7 @@ import { PLATFORM_LABELS, type PlatformId } from '../../../common/platforms.ts';
 import { ApiError, call, subscribe } from '../api/client.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useAppStore } from '../state/app-store.ts';
-
-const SHELL_LABEL = {
-  electron: 'Airlock desktop app',
-  browser: 'Browser shell (development, tests and training)',
-} as const;
-
+import { t, useTranslation } from '../i18n/index.ts';
 
 type ConnectionCheck =
   | { state: 'idle' }
@@ -33,7 +28,7 @@ function useConnectionCheck(): [ConnectionCheck, () => void] {
     });
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(
-        () => reject(new ApiError({ code: 'renderer.event-timeout', message: 'Airlock answered, but its live updates are not arriving.' })),
+        () => reject(new ApiError({ code: 'renderer.event-timeout', message: t('errors.renderer.event-timeout') })),
         5000,
       ),
     );
@@ -46,7 +41,7 @@ function useConnectionCheck(): [ConnectionCheck, () => void] {
       .catch((err: unknown) =>
         setCheck({
           state: 'failed',
-          error: err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: 'The check failed.', detail: String(err) },
+          error: err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: t('home.checkFailed'), detail: String(err) },
         }),
       )
       .finally(() => {
@@ -60,8 +55,9 @@ function useConnectionCheck(): [ConnectionCheck, () => void] {
 export function HomeScreen() {
   const { status, info, policy, error } = useAppStore();
   const [check, runCheck] = useConnectionCheck();
+  const { t } = useTranslation();
 
-  if (status === 'loading') return <p className="muted" role="status">Loading…</p>;
+  if (status === 'loading') return <p className="muted" role="status">{t('app.loading')}</p>;
   if (status === 'error' && error) return <ErrorNotice error={error} />;
   if (!info || !policy) return null;
 
@@ -74,41 +70,41 @@ export function HomeScreen() {
 
       <div className="card-grid">
         <article className="card" aria-labelledby="about-title">
-          <h2 id="about-title">This kiosk</h2>
+          <h2 id="about-title">{t('home.kiosk')}</h2>
           <dl className="facts">
-            <dt>Running as</dt>
-            <dd data-testid="shell">{SHELL_LABEL[info.shell]}</dd>
-            <dt>Version</dt>
+            <dt>{t('home.runningAs')}</dt>
+            <dd data-testid="shell">{t(`home.shell.${info.shell}`)}</dd>
+            <dt>{t('home.version')}</dt>
             <dd data-testid="version">{info.version}</dd>
-            <dt>Mode</dt>
-            <dd>{info.trainingMode ? 'Training — nothing leaves this machine' : 'Live'}</dd>
+            <dt>{t('home.mode')}</dt>
+            <dd>{info.trainingMode ? t('home.modeTraining') : t('home.modeLive')}</dd>
           </dl>
           <button type="button" className="button" onClick={runCheck} disabled={check.state === 'checking'}>
-            Check connection to Airlock
+            {t('home.check')}
           </button>
           <p role="status" data-testid="connection" className="muted">
-            {check.state === 'ok' ? `✓ Connected: answered and live updates arrived in ${check.millis} ms.` : null}
-            {check.state === 'checking' ? 'Checking…' : null}
+            {check.state === 'ok' ? t('home.checkOk', { millis: check.millis }) : null}
+            {check.state === 'checking' ? t('home.checking') : null}
           </p>
           {check.state === 'failed' ? <ErrorNotice error={check.error} /> : null}
         </article>
 
         <article className="card" aria-labelledby="policy-title">
-          <h2 id="policy-title">Policy set by IT</h2>
+          <h2 id="policy-title">{t('home.policyTitle')}</h2>
           <dl className="facts" data-testid="policy">
-            <dt>Policy</dt>
-            <dd>{policy.source === 'file' ? `From ${policy.path}` : 'No policy file: built-in defaults'}</dd>
-            <dt>Platforms</dt>
-            <dd>{policy.enabledPlatforms.map((p) => PLATFORM_LABELS[p as PlatformId] ?? p).join(', ') || 'None'}</dd>
-            <dt>Approval</dt>
-            <dd>{policy.twoPersonApproval ? 'A second person must approve every post' : 'Authors may publish their own posts'}</dd>
-            <dt>USB packages</dt>
+            <dt>{t('home.policy')}</dt>
+            <dd>{policy.source === 'file' ? t('home.policyFrom', { path: policy.path }) : t('home.policyDefaults')}</dd>
+            <dt>{t('home.platforms')}</dt>
+            <dd>{policy.enabledPlatforms.map((p) => PLATFORM_LABELS[p as PlatformId] ?? p).join(', ') || t('home.none')}</dd>
+            <dt>{t('home.approval')}</dt>
+            <dd>{policy.twoPersonApproval ? t('home.twoPerson') : t('home.onePerson')}</dd>
+            <dt>{t('home.packages')}</dt>
             <dd>
-              {policy.signedPackages === 'required' ? 'Must be signed' : 'Unsigned packages become unapproved drafts'} ·{' '}
-              {policy.trustedKeyCount} trusted {policy.trustedKeyCount === 1 ? 'key' : 'keys'}
+              {policy.signedPackages === 'required' ? t('home.signedRequired') : t('home.signedOptional')} ·{' '}
+              {t('home.trustedKeys', { count: policy.trustedKeyCount })}
             </dd>
-            <dt>Screen lock</dt>
-            <dd>After {policy.idleLockMinutes} minutes without use</dd>
+            <dt>{t('home.screenLock')}</dt>
+            <dd>{t('home.lockAfter', { count: policy.idleLockMinutes })}</dd>
           </dl>
         </article>
       </div>

@@ -5,20 +5,20 @@ import { useEffect } from 'react';
 import type { PackageCheck, ScanView } from '../../../common/contract.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
-import { formatBytes, formatDuration } from '../format.ts';
+import { formatBytes, formatDate, formatDateTime, formatDuration, formatNumber } from '../format.ts';
+import { staffMessage, useTranslation } from '../i18n/index.ts';
 import { useImportStore } from '../state/import-store.ts';
 import { useStaffStore } from '../state/staff-store.ts';
 
-const PHASE_LABEL = { copying: 'Copying from the stick', sanitising: 'Removing hidden information', committing: 'Saving to the library', done: 'Finished' } as const;
-
 function PackageCard({ pkg }: { pkg: PackageCheck }) {
+  const { t } = useTranslation();
   if (pkg.kind === 'refused') {
     return (
       <div className="notice notice--error" role="alert" data-testid="package-status">
-        <p className="notice__message">✕ This stick cannot be imported. {pkg.error.message}</p>
+        <p className="notice__message">{t('import.refused', { message: staffMessage(pkg.error.code, pkg.error.message) })}</p>
         {pkg.error.detail ? (
           <details className="notice__details">
-            <summary>Details for IT</summary>
+            <summary>{t('errorNotice.detailsForIt')}</summary>
             <pre>{pkg.error.detail}</pre>
           </details>
         ) : null}
@@ -28,19 +28,19 @@ function PackageCard({ pkg }: { pkg: PackageCheck }) {
   if (pkg.kind === 'loose') {
     return (
       <div className="notice notice--warning" data-testid="package-status">
-        <p className="notice__message">⚠ No signed package: these files will go into the library as unapproved material.</p>
+        <p className="notice__message">{t('import.loose')}</p>
       </div>
     );
   }
   return (
     <div className={`notice ${pkg.status === 'trusted' && !pkg.alreadyImportedAt ? 'notice--ok' : 'notice--warning'}`} data-testid="package-status">
       <p className="notice__message">
-        {pkg.status === 'trusted' ? '✓ Signed package from a trusted key' : '⚠ Unsigned package'} · {pkg.posts} {pkg.posts === 1 ? 'post' : 'posts'} by {pkg.author}
+        {pkg.status === 'trusted' ? t('import.signedTrusted') : t('import.unsigned')} · {t('import.packagePosts', { count: pkg.posts, author: pkg.author })}
       </p>
       <p className="muted">
-        Made {new Date(pkg.createdAt).toLocaleString()} {pkg.signer ? `· key ${pkg.signer}` : ''}
+        {t('import.made', { when: formatDateTime(pkg.createdAt) })} {pkg.signer ? `· ${t('import.key', { signer: pkg.signer })}` : ''}
       </p>
-      {pkg.alreadyImportedAt ? <p>This package was already imported on {new Date(pkg.alreadyImportedAt).toLocaleDateString()}. It will be refused.</p> : null}
+      {pkg.alreadyImportedAt ? <p>{t('import.alreadyImported', { date: formatDate(pkg.alreadyImportedAt) })}</p> : null}
     </div>
   );
 }
@@ -53,38 +53,41 @@ function ScanResult({ scan }: { scan: ScanView }) {
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   const problems = scan.rejected.filter((r) => !r.skipped);
   const skipped = scan.rejected.length - problems.length;
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="scan-title" className="stack">
-      <h2 id="scan-title">What is on the stick</h2>
+      <h2 id="scan-title">{t('import.scanTitle')}</h2>
       <PackageCard pkg={scan.package} />
       {scan.truncated ? <ErrorNotice error={{ code: 'ingest.too-much', message: scan.truncated }} /> : null}
       <div className="card-grid">
         <article className="card" aria-labelledby="accepted-title">
           <h3 id="accepted-title">
-            ✓ {files.length} {files.length === 1 ? 'file' : 'files'} can be imported ({formatBytes(bytes)})
+            {t('import.canImport', { count: files.length, size: formatBytes(bytes) })}
           </h3>
           <ul className="file-list" data-testid="accepted">
             {files.map((f) => (
               <li key={f.path}>
-                <span className="file-list__name">{f.path}</span> <span className="muted">{f.kind} · {formatBytes(f.bytes)}</span>
+                <span className="file-list__name">{f.path}</span> <span className="muted">
+                  {t(`import.kind.${f.kind}`, { defaultValue: f.kind })} · {formatBytes(f.bytes)}
+                </span>
               </li>
             ))}
           </ul>
         </article>
         <article className="card" aria-labelledby="rejected-title">
           <h3 id="rejected-title">
-            ✕ {problems.length} {problems.length === 1 ? 'file' : 'files'} refused
+            {t('import.refusedFiles', { count: problems.length })}
           </h3>
-          {problems.length === 0 ? <p className="muted">Nothing was refused.</p> : null}
+          {problems.length === 0 ? <p className="muted">{t('import.nothingRefused')}</p> : null}
           <ul className="file-list" data-testid="rejected">
             {problems.map((f) => (
               <li key={f.path}>
                 <span className="file-list__name">{f.path}</span>
-                <span className="file-list__reason">{f.reason}</span>
+                <span className="file-list__reason">{staffMessage(f.code, f.reason)}</span>
               </li>
             ))}
           </ul>
-          {skipped > 0 ? <p className="muted">{skipped} system {skipped === 1 ? 'file' : 'files'} (such as recycle bins) ignored.</p> : null}
+          {skipped > 0 ? <p className="muted">{t('import.skipped', { count: skipped })}</p> : null}
         </article>
       </div>
     </section>
@@ -95,6 +98,7 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
   const s = useImportStore();
   const isAdmin = useStaffStore((st) => st.status?.current?.role === 'admin');
   const { refreshVolumes, listen } = s;
+  const { t } = useTranslation();
   useEffect(() => {
     void refreshVolumes();
     return listen();
@@ -106,32 +110,32 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
   return (
     <section aria-labelledby="import-title" className="stack">
       <header className="page-header">
-        <h1 id="import-title">Import from a USB stick</h1>
-        <p className="muted">Airlock never opens or imports anything by itself. Choose a stick, check it, then import.</p>
+        <h1 id="import-title">{t('import.title')}</h1>
+        <p className="muted">{t('import.intro')}</p>
       </header>
 
       {s.volumesProblem ? <ErrorNotice error={s.volumesProblem} /> : null}
       {s.volumes.length === 0 ? (
         <div className="empty-state" data-testid="no-sticks">
-          <p className="empty-state__title">No USB stick found</p>
-          <p className="muted">Insert a stick prepared with “airlock pack”. It appears here within two seconds.</p>
+          <p className="empty-state__title">{t('import.noSticks')}</p>
+          <p className="muted">{t('import.noSticksHint')}</p>
         </div>
       ) : (
-        <ul className="volume-list" aria-label="Inserted sticks">
+        <ul className="volume-list" aria-label={t('import.sticks')}>
           {s.volumes.map((v) => (
             <li key={v.volumeId} className="card volume">
               <div>
-                <p className="volume__label">{v.label || 'Unnamed stick'}</p>
+                <p className="volume__label">{v.label || t('import.unnamed')}</p>
                 <p className="muted">
-                  {v.path} {v.readOnly ? '· read-only' : ''}
+                  {v.path} {v.readOnly ? t('import.readOnly') : ''}
                 </p>
               </div>
               <div className="actions">
                 <button type="button" className="button" disabled={s.scanning !== null || importing} onClick={() => void s.scanVolume(v.volumeId)}>
-                  {s.scanning === v.volumeId ? 'Checking…' : `Check ${v.label || 'stick'}`}
+                  {s.scanning === v.volumeId ? t('import.checking') : t('import.check', { label: v.label || t('import.stick') })}
                 </button>
                 <button type="button" className="button button--secondary" disabled={importing} onClick={() => void s.eject(v.volumeId)}>
-                  Eject
+                  {t('import.eject')}
                 </button>
               </div>
             </li>
@@ -145,11 +149,11 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
       {s.scan && !s.outcome ? (
         <div className="actions">
           <button type="button" className="button" disabled={!canImport || importing} onClick={() => void s.startImport(s.scan!.volumeId)}>
-            Import {importable(s.scan).length} {importable(s.scan).length === 1 ? 'file' : 'files'}
+            {t('import.importFiles', { count: importable(s.scan).length })}
           </button>
           {s.scan.package.kind === 'package' && s.scan.package.alreadyImportedAt && isAdmin ? (
             <button type="button" className="button button--secondary" disabled={importing} onClick={() => void s.startImport(s.scan!.volumeId, true)}>
-              Import again (administrator; recorded in the audit log)
+              {t('import.importAgain')}
             </button>
           ) : null}
         </div>
@@ -157,13 +161,13 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
 
       {s.progress && !s.outcome ? (
         <ProgressBar
-          label={PHASE_LABEL[s.progress.phase]}
+          label={t(`import.phase.${s.progress.phase}`)}
           value={s.progress.phase === 'copying' ? s.progress.bytesDone : s.progress.itemsDone}
           max={s.progress.phase === 'copying' ? s.progress.bytesTotal : s.progress.itemsTotal}
           detail={[
-            `${formatBytes(s.progress.bytesDone)} of ${formatBytes(s.progress.bytesTotal)} copied`,
-            `${s.progress.itemsDone} of ${s.progress.itemsTotal} items cleaned`,
-            s.progress.etaSeconds !== null && s.progress.etaSeconds > 0 ? `about ${formatDuration(s.progress.etaSeconds)} left` : null,
+            t('import.copied', { done: formatBytes(s.progress.bytesDone), total: formatBytes(s.progress.bytesTotal) }),
+            t('import.cleaned', { done: formatNumber(s.progress.itemsDone), total: formatNumber(s.progress.itemsTotal) }),
+            s.progress.etaSeconds !== null && s.progress.etaSeconds > 0 ? t('import.left', { duration: formatDuration(s.progress.etaSeconds) }) : null,
           ]
             .filter(Boolean)
             .join(' · ')}
@@ -173,17 +177,17 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
       {s.outcome?.ok ? (
         <div className="notice notice--ok" role="status" data-testid="import-outcome">
           <p className="notice__message">
-            ✓ Imported {s.outcome.imported} {s.outcome.imported === 1 ? 'item' : 'items'} and {s.outcome.posts} draft {s.outcome.posts === 1 ? 'post' : 'posts'}.
-            {s.outcome.rejected > 0 ? ` ${s.outcome.rejected} refused.` : ''}
+            {t('import.imported', { count: s.outcome.imported })} {t('import.drafts', { count: s.outcome.posts })}
+            {s.outcome.rejected > 0 ? ` ${t('import.refusedCount', { count: s.outcome.rejected })}` : ''}
           </p>
-          {s.outcome.stickCleared ? <p>The imported files were cleared from the stick and a signed receipt was left on it.</p> : null}
+          {s.outcome.stickCleared ? <p>{t('import.stickCleared')}</p> : null}
           {s.outcome.warnings.map((w) => (
             <p key={w} className="notice__warning">
               ⚠ {w}
             </p>
           ))}
           <button type="button" className="button button--secondary" onClick={onOpenLibrary}>
-            See what was removed in the library
+            {t('import.openLibrary')}
           </button>
         </div>
       ) : null}

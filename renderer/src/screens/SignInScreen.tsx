@@ -4,6 +4,8 @@ import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useStaffStore } from '../state/staff-store.ts';
 import { TrainingPeople } from '../training/TrainingPeople.tsx';
+import { useTranslation } from '../i18n/index.ts';
+import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx';
 
 export function FirstRunScreen() {
   const { createFirstAdmin, error } = useStaffStore();
@@ -12,6 +14,7 @@ export function FirstRunScreen() {
   const [secret, setSecret] = useState('');
   const [again, setAgain] = useState('');
   const [mismatch, setMismatch] = useState(false);
+  const { t } = useTranslation();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (secret !== again) {
@@ -23,34 +26,35 @@ export function FirstRunScreen() {
   };
   return (
     <section aria-labelledby="first-run-title" className="stack narrow">
-      <h1 id="first-run-title">Set up this kiosk</h1>
-      <p className="muted">Create the first administrator. They can then add the other staff who use this kiosk.</p>
+      <LanguageSwitch />
+      <h1 id="first-run-title">{t('firstRun.title')}</h1>
+      <p className="muted">{t('firstRun.intro')}</p>
       <form className="form stack" onSubmit={submit}>
         <label className="field">
-          <span>Your name</span>
+          <span>{t('firstRun.name')}</span>
           <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" required maxLength={80} />
         </label>
         <fieldset className="field">
-          <legend>Sign in with</legend>
+          <legend>{t('firstRun.signInWith')}</legend>
           <label className="choice">
-            <input type="radio" name="kind" checked={kind === 'pin'} onChange={() => setKind('pin')} /> A PIN of at least 6 digits
+            <input type="radio" name="kind" checked={kind === 'pin'} onChange={() => setKind('pin')} /> {t('firstRun.pinChoice')}
           </label>
           <label className="choice">
-            <input type="radio" name="kind" checked={kind === 'passphrase'} onChange={() => setKind('passphrase')} /> A passphrase of at least 10 characters
+            <input type="radio" name="kind" checked={kind === 'passphrase'} onChange={() => setKind('passphrase')} /> {t('firstRun.passphraseChoice')}
           </label>
         </fieldset>
         <label className="field">
-          <span>{kind === 'pin' ? 'PIN' : 'Passphrase'}</span>
+          <span>{kind === 'pin' ? t('firstRun.pin') : t('firstRun.passphrase')}</span>
           <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} inputMode={kind === 'pin' ? 'numeric' : 'text'} autoComplete="new-password" required />
         </label>
         <label className="field">
-          <span>The same again</span>
+          <span>{t('firstRun.again')}</span>
           <input type="password" value={again} onChange={(e) => setAgain(e.target.value)} inputMode={kind === 'pin' ? 'numeric' : 'text'} autoComplete="new-password" required />
         </label>
-        {mismatch ? <ErrorNotice error={{ code: 'staff.mismatch', message: 'The two entries are different. Type them again.' }} /> : null}
+        {mismatch ? <ErrorNotice error={{ code: 'staff.mismatch', message: t('errors.staff.mismatch') }} /> : null}
         {error ? <ErrorNotice error={error} /> : null}
         <button type="submit" className="button">
-          Create administrator and sign in
+          {t('firstRun.submit')}
         </button>
       </form>
     </section>
@@ -62,6 +66,7 @@ export function SignInScreen() {
   const [chosen, setChosen] = useState<string | null>(null);
   const [secret, setSecret] = useState('');
   const person = status?.choices.find((c) => c.id === chosen) ?? null;
+  const { t } = useTranslation();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!chosen) return;
@@ -69,16 +74,18 @@ export function SignInScreen() {
   };
   return (
     <section aria-labelledby="sign-in-title" className="stack narrow">
-      <h1 id="sign-in-title">{lockedForIdle ? 'Airlock is locked' : 'Sign in'}</h1>
+      <LanguageSwitch />
+      <h1 id="sign-in-title">{lockedForIdle ? t('signIn.lockedTitle') : t('signIn.title')}</h1>
       <p className="muted">
-        {lockedForIdle ? 'You were signed out because the kiosk was not used for a while. ' : ''}Choose your name. Everything you do is recorded under it.
+        {lockedForIdle ? `${t('signIn.lockedWhy')} ` : ''}
+        {t('signIn.choose')}
       </p>
-      <ul className="people" aria-label="Staff">
+      <ul className="people" aria-label={t('signIn.staff')}>
         {status?.choices.map((c) => (
           <li key={c.id}>
             <button type="button" className="person" aria-pressed={chosen === c.id} onClick={() => setChosen(c.id)}>
               {c.name}
-              {c.lockedUntil ? <span className="muted"> · locked</span> : null}
+              {c.lockedUntil ? <span className="muted"> · {t('signIn.locked')}</span> : null}
             </button>
           </li>
         ))}
@@ -87,11 +94,11 @@ export function SignInScreen() {
       {person ? (
         <form className="form stack" onSubmit={submit}>
           <label className="field">
-            <span>{person.credentialKind === 'pin' ? `PIN for ${person.name}` : `Passphrase for ${person.name}`}</span>
+            <span>{person.credentialKind === 'pin' ? t('signIn.pinFor', { name: person.name }) : t('signIn.passphraseFor', { name: person.name })}</span>
             <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} inputMode={person.credentialKind === 'pin' ? 'numeric' : 'text'} autoComplete="off" autoFocus required />
           </label>
           <button type="submit" className="button">
-            Sign in
+            {t('signIn.submit')}
           </button>
         </form>
       ) : null}

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { AppInfo, PolicySummary } from '../../../common/contract.ts';
 import type { AirlockErrorValue } from '../../../common/errors.ts';
 import { ApiError, call } from '../api/client.ts';
+import { t } from '../i18n/index.ts';
 
 interface AppState {
   status: 'loading' | 'ready' | 'error';
@@ -25,7 +26,7 @@ export const useAppStore = create<AppState>((set) => ({
       const value =
         err instanceof ApiError
           ? err.value
-          : { code: 'renderer.unexpected', message: 'Airlock could not load this screen.', detail: String(err) };
+          : { code: 'renderer.unexpected', message: t('errors.renderer.load-failed'), detail: String(err) };
       set({ status: 'error', error: value });
     }
   },

@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { ImportProgress, ScanView, VolumeSummary } from '../../../common/contract.ts';
 import type { AirlockErrorValue } from '../../../common/errors.ts';
 import { ApiError, call, subscribe } from '../api/client.ts';
+import { t } from '../i18n/index.ts';
 
 export type ImportOutcome =
   | { ok: true; imported: number; posts: number; rejected: number; stickCleared: boolean | null; warnings: string[] }
@@ -27,7 +28,7 @@ interface ImportState {
 }
 
 const asError = (err: unknown): AirlockErrorValue =>
-  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: 'Something went wrong on this screen.', detail: String(err) };
+  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: t('errors.renderer.unexpected'), detail: String(err) };
 
 export const useImportStore = create<ImportState>((set, get) => ({
   volumes: [],
@@ -93,7 +94,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
           sessionId: null,
           outcome: p.ok
             ? { ok: true, imported: p.imported, posts: p.posts, rejected: p.rejected, stickCleared: p.stickCleared, warnings: p.warnings }
-            : { ok: false, error: p.error ?? { code: 'ingest.failed', message: 'The import failed.' } },
+            : { ok: false, error: p.error ?? { code: 'ingest.failed', message: t('errors.ingest.failed') } },
         });
       }
     }),

@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { StaffStatus } from '../../../common/contract.ts';
 import type { AirlockErrorValue } from '../../../common/errors.ts';
 import { ApiError, call, subscribe } from '../api/client.ts';
+import { t } from '../i18n/index.ts';
 
 interface StaffState {
   status: StaffStatus | null;
@@ -19,7 +20,7 @@ interface StaffState {
 }
 
 const asError = (err: unknown): AirlockErrorValue =>
-  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: 'Something went wrong on this screen.', detail: String(err) };
+  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: t('errors.renderer.unexpected'), detail: String(err) };
 
 let lastTouch = 0;
 
