@@ -6,6 +6,7 @@
 // which is why the egress rule against raw network modules does not apply to it.
 // eslint-disable-next-line no-restricted-imports -- an inbound listener on 127.0.0.1, not egress
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// eslint-disable-next-line no-restricted-imports -- a type only, for the listener's port
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { AirlockError } from '../../../common/errors.ts';

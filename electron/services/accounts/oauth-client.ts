@@ -37,13 +37,11 @@ export async function postForm(http: EgressClient, url: string, form: Record<str
     timeoutMs: 30_000,
   });
   const text = await res.text(256 * 1024);
-  let body: unknown = null;
   try {
-    body = text === '' ? null : JSON.parse(text);
+    return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
   } catch {
-    body = null;
+    return { status: res.status, body: null };
   }
-  return { status: res.status, body };
 }
 
 export async function getJson(http: EgressClient, url: string, token: string, requester: string): Promise<FormReply> {
