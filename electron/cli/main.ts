@@ -4,6 +4,7 @@ import { AirlockError } from '../../common/errors.ts';
 import { airlockVersion } from '../services/version.ts';
 import type { CliCommand, CliIO } from './command.ts';
 import { auditCommand } from './commands/audit.ts';
+import { credentialsCommand } from './commands/credentials.ts';
 import { importCommand, scanCommand } from './commands/ingest.ts';
 import { keygenCommand } from './commands/keygen.ts';
 import { packCommand } from './commands/pack.ts';
@@ -11,7 +12,7 @@ import { policyCommand } from './commands/policy.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { serveCommand } from './serve.ts';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, keygenCommand, packCommand, verifyCommand, scanCommand, importCommand, policyCommand, auditCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, keygenCommand, packCommand, verifyCommand, scanCommand, importCommand, policyCommand, auditCommand, credentialsCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
