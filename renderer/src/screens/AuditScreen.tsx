@@ -10,6 +10,7 @@ import { auditKindLabel } from './audit/audit-kinds.ts';
 import { IntegrityCheck } from './audit/IntegrityCheck.tsx';
 import { useAuditLog, type AuditQuery } from './audit/use-audit-log.ts';
 import { usePeople } from './audit/use-people.ts';
+import { staffMessage, useTranslation } from '../i18n/index.ts';
 
 /** The log matches subjects exactly, by id; a person's name typed into "About" means their id. */
 function toQuery(f: AuditFilterValues, people: PeopleById): AuditQuery {
@@ -29,10 +30,11 @@ function toQuery(f: AuditFilterValues, people: PeopleById): AuditQuery {
 }
 
 function Header() {
+  const { t } = useTranslation();
   return (
     <header className="page-header">
-      <h1 id="audit-title">Audit log</h1>
-      <p className="muted">Everything done at this kiosk, by whom and when. Entries cannot be changed: each one is sealed to the one before it.</p>
+      <h1 id="audit-title">{t('audit.title')}</h1>
+      <p className="muted">{t('audit.intro')}</p>
     </header>
   );
 }
@@ -43,6 +45,7 @@ export function AuditScreen() {
   const entries = state.phase === 'ready' ? state.entries : [];
   const people = usePeople(entries);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const { t } = useTranslation();
 
   const apply = (values: AuditFilterValues) => {
     setOpen(new Set());
@@ -60,8 +63,8 @@ export function AuditScreen() {
       <section aria-labelledby="audit-title" className="stack">
         <Header />
         <div className="empty-state" data-testid="audit-forbidden">
-          <p className="empty-state__title">You are not allowed to read the audit log</p>
-          <p className="muted">{state.error.message} Ask one of them if you need something checked.</p>
+          <p className="empty-state__title">{t('audit.forbidden')}</p>
+          <p className="muted">{t('audit.forbiddenHint', { message: staffMessage(state.error.code, state.error.message) })}</p>
         </div>
       </section>
     );
@@ -75,7 +78,7 @@ export function AuditScreen() {
 
       {state.phase === 'loading' ? (
         <p className="muted" role="status">
-          Loading the log…
+          {t('audit.loading')}
         </p>
       ) : null}
       {state.phase === 'failed' ? <ErrorNotice error={state.error} /> : null}
@@ -84,13 +87,13 @@ export function AuditScreen() {
         <div className="empty-state" data-testid="audit-empty">
           {hasFilters(filters.values) ? (
             <>
-              <p className="empty-state__title">No entries match these filters</p>
-              <p className="muted">Try other days or another person, or clear the filters to see everything.</p>
+              <p className="empty-state__title">{t('audit.noMatch')}</p>
+              <p className="muted">{t('audit.noMatchHint')}</p>
             </>
           ) : (
             <>
-              <p className="empty-state__title">The log is empty</p>
-              <p className="muted">Sign-ins, imports and posts appear here as soon as they happen.</p>
+              <p className="empty-state__title">{t('audit.empty')}</p>
+              <p className="muted">{t('audit.emptyHint')}</p>
             </>
           )}
         </div>
@@ -101,16 +104,16 @@ export function AuditScreen() {
           <div className="audit-table-wrap">
             <table className="audit-table">
               <caption>
-                Entries, newest first. Times are in the kiosk’s time zone ({KIOSK_TIME_ZONE}).
+                {t('audit.caption', { zone: KIOSK_TIME_ZONE })}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Person</th>
-                  <th scope="col">What happened</th>
-                  <th scope="col">About</th>
+                  <th scope="col">{t('audit.when')}</th>
+                  <th scope="col">{t('audit.person')}</th>
+                  <th scope="col">{t('audit.what')}</th>
+                  <th scope="col">{t('audit.about')}</th>
                   <th scope="col">
-                    <span className="offscreen-label">Details</span>
+                    <span className="offscreen-label">{t('audit.details')}</span>
                   </th>
                 </tr>
               </thead>
@@ -130,8 +133,8 @@ export function AuditScreen() {
                         <td className="audit-table__about">{subjectLabel(entry, people)}</td>
                         <td className="audit-table__toggle">
                           <button type="button" className="button button--secondary" aria-expanded={expanded} aria-controls={expanded ? detailsId : undefined} onClick={() => toggle(entry.seq)}>
-                            {expanded ? 'Hide' : 'Details'}
-                            <span className="offscreen-label"> of entry {entry.seq}: {what}</span>
+                            {expanded ? t('audit.hide') : t('audit.details')}
+                            <span className="offscreen-label">{t('audit.ofEntry', { seq: entry.seq, what })}</span>
                           </button>
                         </td>
                       </tr>
@@ -150,11 +153,11 @@ export function AuditScreen() {
           </div>
           <div className="audit-pager">
             <p className="muted" role="status" data-testid="audit-count">
-              Showing {state.entries.length.toLocaleString()} of {state.total.toLocaleString()} {state.total === 1 ? 'entry' : 'entries'}
+              {t('audit.showing', { shown: state.entries.length, count: state.total })}
             </p>
             {state.entries.length < state.total ? (
               <button type="button" className="button button--secondary" onClick={loadOlder} disabled={state.loadingOlder}>
-                {state.loadingOlder ? 'Loading older entries…' : 'Show older'}
+                {state.loadingOlder ? t('audit.loadingOlder') : t('audit.showOlder')}
               </button>
             ) : null}
           </div>

@@ -6,7 +6,7 @@ import type { AirlockErrorValue } from '../../../common/errors.ts';
 import { ApiError, call } from '../api/client.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { formatBytes } from '../format.ts';
-import { useTranslation } from '../i18n/index.ts';
+import { t as translate, useTranslation } from '../i18n/index.ts';
 
 const mediaUrl = (sha256: string) => `_airlock/media/${sha256}`;
 
@@ -43,7 +43,7 @@ export function LibraryScreen() {
   const { t } = useTranslation();
   useEffect(() => {
     call('library.list', { offset: 0, limit: 60 }).then(setState, (err: unknown) =>
-      setError(err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: t('library.loadFailed'), detail: String(err) }),
+      setError(err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: translate('library.loadFailed'), detail: String(err) }),
     );
   }, []);
   return (

@@ -3,6 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { PeopleById } from './audit-format.ts';
 import { AUDIT_KIND_GROUPS, auditKindLabel } from './audit-kinds.ts';
+import { useTranslation } from '../../i18n/index.ts';
 
 export interface AuditFilterValues {
   actor: string;
@@ -21,6 +22,7 @@ const KNOWN_KINDS = new Set(AUDIT_KIND_GROUPS.flatMap((g) => g.kinds.map(([kind]
 export function AuditFilters({ applied, people, onApply }: { applied: AuditFilterValues; people: PeopleById; onApply: (filters: AuditFilterValues) => void }) {
   // Selects are labelled by id rather than wrapped, so their name is not read with the chosen value.
   const ids = useId();
+  const { t } = useTranslation();
   const [draft, setDraft] = useState(applied);
   const [problem, setProblem] = useState<string | null>(null);
   // Filters set from elsewhere (a row's "Show only entries about this") replace the draft.
@@ -34,7 +36,7 @@ export function AuditFilters({ applied, people, onApply }: { applied: AuditFilte
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (draft.from && draft.to && draft.from > draft.to) {
-      setProblem('The “From” day is after the “To” day. Swap them or clear one.');
+      setProblem(t('audit.filters.daysSwapped'));
       return;
     }
     setProblem(null);
@@ -50,14 +52,14 @@ export function AuditFilters({ applied, people, onApply }: { applied: AuditFilte
   const actorUnknown = draft.actor !== '' && draft.actor !== 'system' && !people.has(draft.actor);
   return (
     <form className="form audit-filters" aria-labelledby="audit-filters-title" onSubmit={submit}>
-      <h2 id="audit-filters-title">Find entries</h2>
+      <h2 id="audit-filters-title">{t('audit.filters.title')}</h2>
       <div className="audit-filters__grid">
         {named.length > 0 ? (
           <div className="field">
-            <label htmlFor={`${ids}-actor`}>Person</label>
+            <label htmlFor={`${ids}-actor`}>{t('audit.filters.person')}</label>
             <select id={`${ids}-actor`} value={draft.actor} onChange={set('actor')}>
-              <option value="">Anyone</option>
-              <option value="system">Airlock itself</option>
+              <option value="">{t('audit.filters.anyone')}</option>
+              <option value="system">{t('audit.filters.system')}</option>
               {named.map(([id, name]) => (
                 <option key={id} value={id}>
                   {name}
@@ -68,19 +70,19 @@ export function AuditFilters({ applied, people, onApply }: { applied: AuditFilte
           </div>
         ) : (
           <label className="field">
-            <span>Person (staff id)</span>
+            <span>{t('audit.filters.personId')}</span>
             <input value={draft.actor} onChange={set('actor')} autoComplete="off" maxLength={64} />
           </label>
         )}
         <div className="field">
-          <label htmlFor={`${ids}-kind`}>What happened</label>
+          <label htmlFor={`${ids}-kind`}>{t('audit.filters.what')}</label>
           <select id={`${ids}-kind`} value={draft.kind} onChange={set('kind')}>
-            <option value="">Anything</option>
+            <option value="">{t('audit.filters.anything')}</option>
             {AUDIT_KIND_GROUPS.map((group) => (
-              <optgroup key={group.label} label={group.label}>
+              <optgroup key={group.label} label={t(group.label)}>
                 {group.kinds.map(([kind, label]) => (
                   <option key={kind} value={kind}>
-                    {label}
+                    {t(label)}
                   </option>
                 ))}
               </optgroup>
@@ -89,15 +91,15 @@ export function AuditFilters({ applied, people, onApply }: { applied: AuditFilte
           </select>
         </div>
         <label className="field">
-          <span>From (day)</span>
+          <span>{t('audit.filters.from')}</span>
           <input type="date" value={draft.from} onChange={set('from')} max={draft.to || undefined} />
         </label>
         <label className="field">
-          <span>To (day, included)</span>
+          <span>{t('audit.filters.to')}</span>
           <input type="date" value={draft.to} onChange={set('to')} min={draft.from || undefined} />
         </label>
         <label className="field audit-filters__subject">
-          <span>About (a person’s name, or an id from the details)</span>
+          <span>{t('audit.filters.about')}</span>
           <input value={draft.subject} onChange={set('subject')} autoComplete="off" maxLength={128} />
         </label>
       </div>
@@ -108,10 +110,10 @@ export function AuditFilters({ applied, people, onApply }: { applied: AuditFilte
       ) : null}
       <div className="actions">
         <button type="submit" className="button">
-          Apply filters
+          {t('audit.filters.apply')}
         </button>
         <button type="button" className="button button--secondary" onClick={clear} disabled={!hasFilters(draft) && !hasFilters(applied)}>
-          Clear filters
+          {t('audit.filters.clear')}
         </button>
       </div>
     </form>

@@ -6,6 +6,7 @@ import type { AirlockErrorValue } from '../../../../common/errors.ts';
 import { call } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { asErrorValue } from './use-audit-log.ts';
+import { t, useTranslation } from '../../i18n/index.ts';
 
 type Verdict = MethodResult<'audit.verify'>;
 type CheckState = { state: 'idle' } | { state: 'checking' } | { state: 'done'; verdict: Verdict } | { state: 'failed'; error: AirlockErrorValue };
@@ -14,20 +15,21 @@ function breakSentence(v: Verdict): string {
   const n = v.firstBroken ?? '?';
   switch (v.reason) {
     case 'missing':
-      return `Entry ${n} is missing`;
+      return t('audit.integrity.missing', { n });
     case 'reordered':
-      return `Entry ${n} is out of order`;
+      return t('audit.integrity.reordered', { n });
     case 'truncated':
-      return `Entries from ${n} on were removed`;
+      return t('audit.integrity.truncated', { n });
     case 'rewritten':
-      return `The log was rewritten at or before entry ${n}`;
+      return t('audit.integrity.rewritten', { n });
     default:
-      return `Entry ${n} was altered`;
+      return t('audit.integrity.altered', { n });
   }
 }
 
 export function IntegrityCheck() {
   const [check, setCheck] = useState<CheckState>({ state: 'idle' });
+  const { t } = useTranslation();
   const run = () => {
     setCheck({ state: 'checking' });
     call('audit.verify', {}).then(
@@ -38,12 +40,12 @@ export function IntegrityCheck() {
   return (
     <div className="audit-integrity">
       <button type="button" className="button button--secondary" onClick={run} disabled={check.state === 'checking'}>
-        {check.state === 'checking' ? 'Checking the log…' : 'Check the log’s integrity'}
+        {check.state === 'checking' ? t('audit.integrity.checking') : t('audit.integrity.check')}
       </button>
       <div role="status" data-testid="audit-integrity">
         {check.state === 'done' && check.verdict.ok ? (
           <p className="notice notice--ok notice__message">
-            <span aria-hidden="true">✓</span> {check.verdict.entries.toLocaleString()} {check.verdict.entries === 1 ? 'entry' : 'entries'}, chain intact
+            <span aria-hidden="true">✓</span> {t('audit.integrity.intact', { count: check.verdict.entries })}
           </p>
         ) : null}
         {check.state === 'done' && !check.verdict.ok ? (
@@ -51,7 +53,7 @@ export function IntegrityCheck() {
             <p className="notice__message">
               <span aria-hidden="true">✕</span> {breakSentence(check.verdict)}
             </p>
-            <p>The log was changed after it was written. Tell IT now, so they can keep a copy of it as it is.</p>
+            <p>{t('audit.integrity.tellIt')}</p>
           </div>
         ) : null}
       </div>

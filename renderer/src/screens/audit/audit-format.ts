@@ -1,15 +1,15 @@
 // How audit entries read on screen: times in the kiosk's own time zone and locale, subjects by
 // name where the screen knows one, and date filters turned into the instants the log compares.
 import type { AuditEntryView } from '../../../../common/contract.ts';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+import { formatDateTime } from '../../format.ts';
+import { t } from '../../i18n/index.ts';
 
 /** The kiosk's time zone, e.g. "Europe/Tallinn", named in the table caption. */
-export const KIOSK_TIME_ZONE = timeFormat.resolvedOptions().timeZone;
+export const KIOSK_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function formatAuditTime(iso: string): string {
   const time = new Date(iso);
-  return Number.isNaN(time.getTime()) ? iso : timeFormat.format(time);
+  return Number.isNaN(time.getTime()) ? iso : formatDateTime(time, true);
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -41,10 +41,10 @@ export function actorLabel(entry: AuditEntryView, people: PeopleById): string {
 export function subjectLabel(entry: AuditEntryView, people: PeopleById): string {
   const { subject, details, kind } = entry;
   if (kind === 'sanitize.report' && typeof details.path === 'string') return details.path;
-  if (kind.startsWith('import.') && typeof details.volume === 'string' && details.volume) return `Stick “${details.volume}”`;
+  if (kind.startsWith('import.') && typeof details.volume === 'string' && details.volume) return t('audit.stick', { volume: details.volume });
   if (subject === null) return '';
   const person = people.get(subject);
   if (person) return person;
-  if (kind.startsWith('post.') || kind.startsWith('publish.')) return `Post ${shortId(subject)}`;
+  if (kind.startsWith('post.') || kind.startsWith('publish.')) return t('audit.post', { id: shortId(subject) });
   return shortId(subject);
 }

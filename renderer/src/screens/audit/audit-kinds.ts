@@ -1,49 +1,52 @@
 // What each kind of audit entry means in words a comms officer uses, grouped the way the filter
 // offers them. Kinds Airlock adds later still show, under their raw name, until they are listed.
+// Labels are catalogue keys (auditKinds.<kind>, audit.groups.<group>).
+import { i18n, t } from '../../i18n/index.ts';
 
 export interface AuditKindGroup {
+  /** The group's catalogue key. */
   label: string;
   kinds: readonly (readonly [kind: string, label: string])[];
 }
 
 export const AUDIT_KIND_GROUPS: readonly AuditKindGroup[] = [
   {
-    label: 'Sign-in and staff',
+    label: 'audit.groups.staff',
     kinds: [
-      ['staff.sign-in', 'Signed in'],
-      ['staff.sign-in-failed', 'Failed sign-in'],
-      ['staff.sign-out', 'Signed out'],
-      ['staff.changed', 'Changed a staff account'],
+      ['staff.sign-in', 'auditKinds.staff.sign-in'],
+      ['staff.sign-in-failed', 'auditKinds.staff.sign-in-failed'],
+      ['staff.sign-out', 'auditKinds.staff.sign-out'],
+      ['staff.changed', 'auditKinds.staff.changed'],
     ],
   },
   {
-    label: 'USB sticks and files',
+    label: 'audit.groups.import',
     kinds: [
-      ['import.completed', 'Imported a USB stick'],
-      ['import.failed', 'A USB stick import failed'],
-      ['sanitize.report', 'Cleaned a file'],
+      ['import.completed', 'auditKinds.import.completed'],
+      ['import.failed', 'auditKinds.import.failed'],
+      ['sanitize.report', 'auditKinds.sanitize.report'],
     ],
   },
   {
-    label: 'Posts',
+    label: 'audit.groups.posts',
     kinds: [
-      ['post.created', 'Created a post'],
-      ['post.edited', 'Edited a post'],
-      ['post.submitted', 'Sent a post for approval'],
-      ['post.approved', 'Approved a post'],
-      ['post.rejected', 'Rejected a post'],
-      ['post.scheduled', 'Scheduled a post'],
-      ['post.cancelled', 'Cancelled a post'],
-      ['publish.attempt', 'Started publishing a post'],
-      ['publish.result', 'Finished publishing a post'],
+      ['post.created', 'auditKinds.post.created'],
+      ['post.edited', 'auditKinds.post.edited'],
+      ['post.submitted', 'auditKinds.post.submitted'],
+      ['post.approved', 'auditKinds.post.approved'],
+      ['post.rejected', 'auditKinds.post.rejected'],
+      ['post.scheduled', 'auditKinds.post.scheduled'],
+      ['post.cancelled', 'auditKinds.post.cancelled'],
+      ['publish.attempt', 'auditKinds.publish.attempt'],
+      ['publish.result', 'auditKinds.publish.result'],
     ],
   },
   {
-    label: 'The kiosk',
+    label: 'audit.groups.kiosk',
     kinds: [
-      ['policy.loaded', 'Kiosk started with policy'],
-      ['egress.blocked', 'Blocked a network connection'],
-      ['audit.exported', 'Exported the audit log'],
+      ['policy.loaded', 'auditKinds.policy.loaded'],
+      ['egress.blocked', 'auditKinds.egress.blocked'],
+      ['audit.exported', 'auditKinds.audit.exported'],
     ],
   },
 ];
@@ -52,5 +55,6 @@ const LABELS: ReadonlyMap<string, string> = new Map(AUDIT_KIND_GROUPS.flatMap((g
 
 /** "Approved a post" for 'post.approved'; the raw kind for one this screen does not know yet. */
 export function auditKindLabel(kind: string): string {
-  return LABELS.get(kind) ?? kind;
+  const key = LABELS.get(kind);
+  return key && i18n.exists(key) ? t(key) : kind;
 }

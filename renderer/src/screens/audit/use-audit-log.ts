@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntryView, MethodArgs } from '../../../../common/contract.ts';
 import type { AirlockErrorValue } from '../../../../common/errors.ts';
 import { ApiError, call } from '../../api/client.ts';
+import { t } from '../../i18n/index.ts';
 
 export const AUDIT_PAGE_SIZE = 100;
 
@@ -16,7 +17,7 @@ export type AuditLogState =
   | { phase: 'ready'; entries: AuditEntryView[]; total: number; loadingOlder: boolean; olderError: AirlockErrorValue | null };
 
 export const asErrorValue = (err: unknown): AirlockErrorValue =>
-  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: 'Something went wrong on this screen.', detail: String(err) };
+  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: t('errors.renderer.unexpected'), detail: String(err) };
 
 const refused = (err: unknown): AuditLogState => {
   const error = asErrorValue(err);
