@@ -16,7 +16,14 @@ export interface TestShell {
 }
 
 export async function startTestShell(
-  options: { policy?: Record<string, unknown>; trainingMode?: boolean; mediaRoots?: string[]; signedIn?: boolean } = {},
+  options: {
+    policy?: Record<string, unknown>;
+    trainingMode?: boolean;
+    mediaRoots?: string[];
+    signedIn?: boolean;
+    /** Stands in for the Electron kiosk window closing (that shell cannot run here). */
+    onAdminExit?: () => void;
+  } = {},
 ): Promise<TestShell> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-shell-test-'));
   const policyPath = path.join(dir, 'policy.json');
@@ -29,6 +36,7 @@ export async function startTestShell(
     trainingMode: options.trainingMode ?? false,
     systemMediaRoots: false,
     extraMediaRoots: options.mediaRoots ?? [],
+    ...(options.onAdminExit ? { onAdminExit: options.onAdminExit } : {}),
   });
   // Most tests start with the first administrator signed in, as a kiosk is after set-up.
   if (options.signedIn !== false) await signInFirstAdmin(core);

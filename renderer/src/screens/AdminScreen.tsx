@@ -5,6 +5,7 @@ import type { MethodResult } from '../../../common/contract.ts';
 import { call } from '../api/client.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useAppStore } from '../state/app-store.ts';
+import { ExitKiosk } from './admin/ExitKiosk.tsx';
 import { OriginBadge } from './admin/OriginBadge.tsx';
 import { groupSettings, policyLocationFor, type ShownValue } from './admin/policy-words.ts';
 import { useApiResult } from './admin/use-api-result.ts';
@@ -85,6 +86,7 @@ export function AdminScreen() {
       {state.phase === 'ready' ? (
         <>
           <PolicySource policy={state.value} />
+          <ExitKiosk />
           {groupSettings(state.value.settings).map((group) => (
             <div className="policy-table-wrap" key={group.section}>
               <table className="policy-table">

@@ -5,21 +5,22 @@ import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { usePostsStore } from '../state/posts-store.ts';
 import { PostEditor } from './posts/PostEditor.tsx';
-import { PostList } from './posts/PostList.tsx';
+import { Queue } from './posts/Queue.tsx';
 import { PostReview } from './posts/PostReview.tsx';
 import { EDITABLE, isDraftLike } from './posts/post-words.ts';
 
 type View = { kind: 'list' } | { kind: 'post'; id: string | null; editing: boolean };
 
 export function PostsScreen() {
-  const { refresh, listen, loadLibrary, open, current, currentError } = usePostsStore();
+  const { listen, loadLibrary, open, current, currentError } = usePostsStore();
   const [view, setView] = useState<View>({ kind: 'list' });
 
+  // The queue reads its own windows of light rows (posts/queue-store.ts); this store keeps the
+  // open post and the library current.
   useEffect(() => {
-    void refresh();
     void loadLibrary();
     return listen();
-  }, [refresh, loadLibrary, listen]);
+  }, [loadLibrary, listen]);
 
   // Each view starts at the top, as a new page would.
   const go = (next: View) => {
@@ -29,7 +30,6 @@ export function PostsScreen() {
   const toList = () => {
     go({ kind: 'list' });
     void open(null);
-    void refresh();
   };
   const openPost = (id: string) => {
     go({ kind: 'post', id, editing: false });
@@ -40,7 +40,7 @@ export function PostsScreen() {
     void open(null);
   };
 
-  if (view.kind === 'list') return <PostList onOpen={openPost} onNew={newPost} />;
+  if (view.kind === 'list') return <Queue onOpen={openPost} onNew={newPost} />;
 
   if (view.id === null) {
     return <PostEditor post={null} onBack={toList} onSaved={(saved) => setView({ kind: 'post', id: saved.id, editing: true })} onSubmitted={(id) => go({ kind: 'post', id, editing: false })} />;

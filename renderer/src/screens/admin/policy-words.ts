@@ -81,6 +81,16 @@ const WORDS: Record<string, SettingWords> = {
     show: (v) => text(v === 'direct' ? 'Directly, without a proxy' : v === 'fixed' ? 'Through one fixed proxy' : plain(v)),
   },
   '$.proxy.server': { section: 'Network and proxy', label: 'Proxy server', show: (v) => text(plain(v), true) },
+  '$.network.extraHosts': {
+    section: 'Network and proxy',
+    label: 'Other servers the kiosk may reach',
+    show: (v) => ({ kind: 'list', items: strings(v), empty: 'None: only the enabled platforms', mono: true }),
+  },
+  '$.network.allowedPrivateRanges': {
+    section: 'Network and proxy',
+    label: 'Private networks opened for those servers',
+    show: (v) => ({ kind: 'list', items: strings(v), empty: 'None', mono: true }),
+  },
   '$.language': { section: 'Language', label: 'Language of the screens', show: (v) => text(typeof v === 'string' ? (LANGUAGES[v] ?? v) : plain(v)) },
   '$.trainingMode': { section: 'Training', label: 'Training mode (nothing is really published)' },
 };
