@@ -95,7 +95,7 @@ export interface RetryHooks {
   /** Up to this much random time on top of a wait the server named, so kiosks do not return in step. Default 0. */
   waitJitterMs?: number;
   /** Runs before every attempt (e.g. to sit out a rate-limit window the last answer announced). */
-  beforeAttempt?: () => Promise<void>;
+  beforeAttempt?: (attempt: number) => Promise<void>;
 }
 
 /** Runs `work` until it succeeds, fails for good, or runs out of attempts. */
@@ -103,7 +103,7 @@ export async function withRetries<T>(policy: RetryPolicy, signal: AbortSignal, h
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) throw hooks.aborted();
     try {
-      await hooks.beforeAttempt?.();
+      await hooks.beforeAttempt?.(attempt);
       return await work(attempt);
     } catch (err) {
       // Whatever failed, a cancelled job reports the cancellation, not the broken socket.

@@ -12,6 +12,8 @@ export interface MultipartFilePart {
   contentType: string;
   path: string;
   bytes: number;
+  /** Where in the file the part starts (a segment of a larger upload); 0 when left out. */
+  start?: number;
 }
 
 export interface MultipartBody {
@@ -48,7 +50,8 @@ export function multipartFileBody(fields: ReadonlyArray<readonly [string, string
     open(onFileBytes) {
       async function* parts(): AsyncGenerator<Buffer> {
         yield head;
-        const stream = createReadStream(file.path, { highWaterMark: pieceBytes });
+        const start = file.start ?? 0;
+        const stream = createReadStream(file.path, { highWaterMark: pieceBytes, start, ...(file.start === undefined ? {} : { end: start + file.bytes - 1 }) });
         let read = 0;
         try {
           for await (const piece of stream as AsyncIterable<Buffer>) {

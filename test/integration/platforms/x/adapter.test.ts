@@ -1,0 +1,306 @@
+// The X adapter against the protocol-faithful simulator on 127.0.0.1, through the real egress
+// client: segmented media uploads with processing, photos, a connection lost mid-segment,
+// rate limits and server errors, a rotated refresh token saved before use, refusals staff can
+// understand, and crash and resume without a second post.
+import { createHash } from 'node:crypto';
+import { open, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { PublishMedia, PublishRequest } from '../../../../electron/platforms/adapter.ts';
+import { createXAdapter, type XAdapterOptions } from '../../../../electron/platforms/x/adapter.ts';
+import { segmentChainHash, startXSimulator, type XSimulator, type XSimulatorOptions } from '../../../../electron/platforms/x/simulator.ts';
+import type { EgressClient } from '../../../../electron/services/egress/http-client.ts';
+import type { EgressLog } from '../../../../electron/services/egress/egress-log.ts';
+import { plainPhoto } from '../../../support/image-fixtures.ts';
+import { MiB, padVideo } from '../../../support/platform-driver.ts';
+import { loopbackEgress, progressIsMonotonic, publishHarness, recordingSleep, type PublishHarness } from '../../../support/publish-harness.ts';
+import { makeVideo } from '../../../support/video-fixtures.ts';
+
+let dir: string;
+let clip: string;
+let video: string;
+let photo: string;
+let photo2: string;
+let sim: XSimulator | undefined;
+let client: EgressClient | undefined;
+let egressLog: EgressLog | undefined;
+
+const SEGMENT = 1 * MiB;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'airlock-x-adapter-'));
+  clip = await makeVideo(dir, 'clip', { seconds: 1 });
+  video = await padVideo(clip, join(dir, 'video.mp4'), 5 * MiB + 4321);
+  photo = join(dir, 'photo.jpg');
+  photo2 = join(dir, 'photo2.png');
+  await plainPhoto(photo, 'jpeg', 1200, 800);
+  await plainPhoto(photo2, 'png', 400, 300);
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  client?.close();
+  client = undefined;
+  // Nothing ever tried to leave the machine: the policy allows loopback only, and logs refusals.
+  expect(egressLog?.entries() ?? []).toEqual([]);
+  await sim?.stop();
+  sim = undefined;
+});
+
+async function start(options: XSimulatorOptions = {}): Promise<XSimulator> {
+  sim = await startXSimulator(options);
+  expect(new URL(sim.origin).hostname).toBe('127.0.0.1');
+  ({ client, log: egressLog } = loopbackEgress());
+  return sim;
+}
+
+function harness(s: XSimulator): PublishHarness {
+  const tokens = s.issueTokens();
+  return publishHarness({
+    platform: 'x',
+    accountId: s.accounts()[0]!.id,
+    apiBase: s.origin,
+    http: client!,
+    credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token!, expiresAt: Date.now() + tokens.expires_in * 1000, scopes: tokens.scope.split(' ') },
+    requestCount: () => s.requests().length,
+  });
+}
+
+async function mediaOf(path: string, kind: 'image' | 'video', contentType: string): Promise<PublishMedia> {
+  const bytes = (await stat(path)).size;
+  return { kind, path, bytes, format: contentType.split('/')[1]!, contentType, cleanSha256: `sha-of-${path}`, altText: null, width: null, height: null, durationMs: kind === 'video' ? 1000 : null };
+}
+
+async function request(media: PublishMedia[], caption = 'Library opening hours change on Monday #library'): Promise<PublishRequest> {
+  return { postId: 'post-1', idempotencyKey: 'post-1:x:acct', caption, options: {}, media };
+}
+
+function adapterWith(s: XSimulator, options: XAdapterOptions = {}) {
+  const { sleep, sleeps } = recordingSleep();
+  const adapter = createXAdapter({ segmentBytes: SEGMENT, sleep, random: () => 0.5, appCredentials: async () => ({ clientId: s.clientId, clientSecret: '' }), ...options });
+  return { adapter, sleeps };
+}
+
+/** What the simulator's content hash is for `path` sent in `segment`-byte pieces. */
+async function expectedChain(path: string, segment: number): Promise<string> {
+  const size = (await stat(path)).size;
+  const file = await open(path, 'r');
+  try {
+    const hashes: string[] = [];
+    for (let at = 0; at < size; at += segment) {
+      const buf = Buffer.alloc(Math.min(segment, size - at));
+      await file.read(buf, 0, buf.length, at);
+      hashes.push(createHash('sha256').update(buf).digest('hex'));
+    }
+    return segmentChainHash(hashes);
+  } finally {
+    await file.close();
+  }
+}
+
+const endpoints = (s: XSimulator) => s.requests().map((r) => r.endpoint);
+const count = (s: XSimulator, endpoint: string) => endpoints(s).filter((e) => e === endpoint).length;
+
+describe('X adapter: publishing', () => {
+  it('sends a video in 1 MiB segments, waits out processing at X\'s pace, and posts it with its caption', async () => {
+    const s = await start({ processingPolls: 2, checkAfterSecs: 3 });
+    const h = harness(s);
+    const { adapter, sleeps } = adapterWith(s);
+    const req = await request([await mediaOf(video, 'video', 'video/mp4')]);
+
+    const result = await adapter.publish(req, h.context);
+
+    const [post] = s.feed();
+    expect(s.feed()).toHaveLength(1);
+    expect(post!.text).toBe(req.caption);
+    expect(post!.media).toEqual([{ mediaKey: post!.mediaKeys[0], type: 'video/mp4', contentHash: await expectedChain(video, SEGMENT), sizeBytes: req.media[0]!.bytes }]);
+    expect(result).toEqual({ remoteId: post!.id, url: `https://x.com/citycouncil/status/${post!.id}`, outcome: 'published' });
+    expect(endpoints(s)).toEqual(['me', 'initialize', ...Array(6).fill('append'), 'finalize', 'status', 'status', 'status', 'tweets']);
+    // Each segment went as its own request of at most one segment plus the multipart framing.
+    expect(s.segments().map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(Math.max(...s.segments().map((g) => g.bytes))).toBe(SEGMENT);
+    expect(Math.max(...s.requests().filter((r) => r.endpoint === 'append').map((r) => r.bytes))).toBeLessThan(SEGMENT + 1024);
+    expect(sleeps.filter((ms) => ms === 3000)).toHaveLength(2);
+    expect(progressIsMonotonic(h.progress, req.media[0]!.bytes)).toBe(true);
+    expect(h.progress.at(-1)).toEqual({ phase: 'creating', bytesDone: req.media[0]!.bytes, bytesTotal: req.media[0]!.bytes });
+    expect(h.progress.filter((p) => p.phase === 'uploading').length).toBeGreaterThan(5);
+
+    // Done: asking again answers from the checkpoint and sends nothing.
+    const before = s.requests().length;
+    expect(await adapter.publish(req, h.context)).toEqual(result);
+    expect(await adapter.reconcile(req, h.context)).toEqual(result);
+    expect(s.requests()).toHaveLength(before);
+  });
+
+  it('posts two photos, which X needs no processing for', async () => {
+    const s = await start();
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const req = await request([await mediaOf(photo, 'image', 'image/jpeg'), await mediaOf(photo2, 'image', 'image/png')]);
+
+    await adapter.publish(req, h.context);
+
+    expect(s.feed()[0]!.media.map((m) => m.type)).toEqual(['image/jpeg', 'image/png']);
+    expect(s.feed()[0]!.media[0]!.contentHash).toBe(await expectedChain(photo, SEGMENT));
+    expect(count(s, 'status')).toBe(0);
+    expect(count(s, 'initialize')).toBe(2);
+  });
+
+  it('sends a segment again after the connection drops halfway through it, and only that segment', async () => {
+    const s = await start({ faults: [{ kind: 'drop-connection', endpoint: 'append', segmentIndex: 3 }] });
+    const h = harness(s);
+    const { adapter, sleeps } = adapterWith(s);
+    const req = await request([await mediaOf(video, 'video', 'video/mp4')]);
+
+    await adapter.publish(req, h.context);
+
+    expect(count(s, 'append')).toBe(7);
+    expect(s.requests().filter((r) => r.endpoint === 'append' && r.status === 0)).toHaveLength(1);
+    expect(s.segments().map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(s.feed()[0]!.media[0]!.contentHash).toBe(await expectedChain(video, SEGMENT));
+    expect(sleeps[0]).toBeGreaterThan(0);
+    expect(progressIsMonotonic(h.progress, req.media[0]!.bytes)).toBe(true);
+  });
+
+  it('waits until x-rate-limit-reset after a 429, and retries a 503, posting once', async () => {
+    const s = await start({ faults: [{ kind: 'rate-limit', endpoint: 'tweets', resetSeconds: 40 }, { kind: 'server-error', endpoint: 'finalize', status: 503 }] });
+    const h = harness(s);
+    const { adapter, sleeps } = adapterWith(s);
+    const req = await request([await mediaOf(photo, 'image', 'image/jpeg')]);
+
+    await adapter.publish(req, h.context);
+
+    expect(s.feed()).toHaveLength(1);
+    expect(count(s, 'finalize')).toBe(2);
+    expect(s.requests().filter((r) => r.endpoint === 'tweets').map((r) => r.status)).toEqual([429, 201]);
+    // The reset is whole seconds away (epoch seconds rounded up), plus up to a second of jitter.
+    expect(sleeps.some((ms) => ms >= 39_000 && ms <= 42_000)).toBe(true);
+  });
+
+  it('ends with "try later" when X asks for a longer wait than the queue should be held', async () => {
+    const s = await start({ faults: [{ kind: 'rate-limit', endpoint: 'me', resetSeconds: 3600 }] });
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const err = await adapter.publish(await request([]), h.context).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'publish.x.rate-limited', next: 'later', message: expect.stringMatching(/^X asked Airlock to wait about 6\d minutes/) });
+    expect(s.feed()).toHaveLength(0);
+  });
+
+  it('renews an expired token once, storing the rotated refresh token before using it', async () => {
+    const s = await start({ faults: [{ kind: 'expired-token', endpoint: 'initialize' }] });
+    const h = harness(s);
+    const first = h.creds();
+    const { adapter } = adapterWith(s);
+
+    await adapter.publish(await request([await mediaOf(photo, 'image', 'image/jpeg')]), h.context);
+
+    expect(h.saved).toHaveLength(1);
+    expect(h.saved[0]!.refreshToken).not.toBe(first.refreshToken);
+    expect(h.saved[0]!.accessToken).not.toBe(first.accessToken);
+    const requests = s.requests();
+    const tokenAt = requests.findIndex((r) => r.endpoint === 'token');
+    // Saved right after the token answer, before the next call went out.
+    expect(h.savedAtRequest[0]).toBe(tokenAt + 1);
+    expect(requests[tokenAt - 1]).toMatchObject({ endpoint: 'initialize', status: 401 });
+    expect(requests[tokenAt + 1]).toMatchObject({ endpoint: 'initialize', status: 200 });
+    // The old refresh token was retired by the rotation.
+    const stale = await fetch(`${s.origin}/2/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refreshToken!, client_id: s.clientId }) });
+    expect(stale.status).toBe(400);
+    expect(s.feed()).toHaveLength(1);
+  });
+});
+
+describe('X adapter: refusals in plain words', () => {
+  it('says X could not process the video, and forgets the upload so a retry starts afresh', async () => {
+    const s = await start({ faults: [{ kind: 'processing-failure' }] });
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const err = await adapter.publish(await request([await mediaOf(video, 'video', 'video/mp4')]), h.context).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'publish.x.processing-failed', next: 'fix', message: 'X could not process the video (its format, length or size is not one X accepts). Nothing was published.' });
+    expect(s.feed()).toHaveLength(0);
+    expect(h.state().media).toEqual([null]);
+  });
+
+  it('explains that X will not post the same text twice', async () => {
+    const s = await start();
+    const { adapter } = adapterWith(s);
+    await adapter.publish(await request([]), harness(s).context);
+    const err = await adapter.publish(await request([]), harness(s).context).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'publish.x.duplicate', next: 'fix', message: 'X will not publish the same text twice from one account. Change the caption and send the post again.' });
+    expect(s.feed()).toHaveLength(1);
+  });
+
+  it('asks IT to reconnect when the refresh token is no longer accepted', async () => {
+    const s = await start({ faults: [{ kind: 'expired-token', endpoint: 'me' }] });
+    const h = harness(s);
+    h.context.credentials = async () => ({ ...h.creds(), refreshToken: 'not-a-token' });
+    const { adapter } = adapterWith(s);
+    const err = await adapter.publish(await request([]), h.context).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'publish.x.refresh-rejected', next: 'reconnect', message: 'The connection to X has expired or was withdrawn. Ask IT to reconnect the X account.' });
+  });
+});
+
+describe('X adapter: crash and resume', () => {
+  it('finds the post an unanswered attempt created, instead of posting it twice', async () => {
+    const s = await start({ faults: [{ kind: 'drop-connection', endpoint: 'tweets', when: 'after-processing' }] });
+    const h = harness(s);
+    const { adapter } = adapterWith(s, { maxAttempts: 1 });
+    const req = await request([await mediaOf(photo, 'image', 'image/jpeg')]);
+
+    const err = await adapter.publish(req, h.context).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'publish.x.unreachable' });
+    expect(s.feed()).toHaveLength(1);
+
+    // After a restart the publisher asks first: the post is found among the account's posts.
+    const found = await adapter.reconcile(req, h.context);
+    expect(found).toEqual({ remoteId: s.feed()[0]!.id, url: `https://x.com/citycouncil/status/${s.feed()[0]!.id}`, outcome: 'published' });
+    expect(await adapter.publish(req, h.context)).toEqual(found);
+    expect(s.feed()).toHaveLength(1);
+    expect(count(s, 'tweets')).toBe(1);
+  });
+
+  it('looks before it resends a post whose answer was lost, within one job', async () => {
+    const s = await start({ faults: [{ kind: 'drop-connection', endpoint: 'tweets', when: 'after-processing' }] });
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const result = await adapter.publish(await request([]), h.context);
+    expect(s.feed()).toHaveLength(1);
+    expect(result.remoteId).toBe(s.feed()[0]!.id);
+    expect(count(s, 'tweets')).toBe(1);
+    expect(count(s, 'user_tweets')).toBe(1);
+  });
+
+  it('reconcile says nothing was posted when the job stopped before the post was sent', async () => {
+    const s = await start();
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    expect(await adapter.reconcile(await request([]), h.context)).toBeNull();
+    expect(s.requests()).toHaveLength(0);
+  });
+
+  it('carries an upload on from the last checkpointed segment after the job was stopped', async () => {
+    const s = await start();
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const req = await request([await mediaOf(video, 'video', 'video/mp4')]);
+    h.onSave = (state) => {
+      const m = (state.media as { segmentsDone: number }[] | undefined)?.[0];
+      if (m?.segmentsDone === 3) h.controller.abort();
+    };
+    const err = await adapter.publish(req, h.context).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'publish.x.aborted' });
+    expect(s.feed()).toHaveLength(0);
+
+    h.onSave = undefined;
+    const result = await adapter.publish(req, { ...h.context, signal: new AbortController().signal });
+
+    expect(count(s, 'initialize')).toBe(1);
+    expect(s.segments().map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(s.feed()[0]!.media[0]!.contentHash).toBe(await expectedChain(video, SEGMENT));
+    expect(result.remoteId).toBe(s.feed()[0]!.id);
+  });
+});
