@@ -9,10 +9,10 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useStaffStore } from '../state/staff-store.ts';
 import { AddPersonForm } from './staff/AddPersonForm.tsx';
 import { ResetCredentialForm } from './staff/ResetCredentialForm.tsx';
-import { KIND_LABEL, KIND_WORD, ROLE_LABEL } from './staff/staff-labels.ts';
+import { kindLabel, kindWord, roleLabel } from './staff/staff-labels.ts';
 import { asErrorValue, useStaffList } from './staff/use-staff-list.ts';
-
-const timeOfDay = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { formatDateTime } from '../format.ts';
+import { t, useTranslation } from '../i18n/index.ts';
 
 /** What is open under a person's row: the reset form, a question, or the result of an action. */
 type RowPanel =
@@ -23,16 +23,17 @@ type RowPanel =
 
 /** The core reports a lockout only while it lasts. */
 function statusOf(p: StaffSummary): string {
-  const locked = p.lockedUntil !== null ? `Locked until ${timeOfDay.format(new Date(p.lockedUntil))}` : null;
-  if (p.disabled) return locked ? `Disabled · ${locked.toLowerCase()}` : 'Disabled';
-  return locked ?? 'Active';
+  const time = p.lockedUntil !== null ? formatDateTime(p.lockedUntil) : null;
+  if (p.disabled) return time ? t('staff.disabledLocked', { time }) : t('staff.disabled');
+  return time ? t('staff.lockedUntil', { time }) : t('staff.active');
 }
 
 function Header() {
+  const { t } = useTranslation();
   return (
     <header className="page-header">
-      <h1 id="staff-title">Staff</h1>
-      <p className="muted">The people who can sign in at this kiosk. Everything they do is recorded under their name.</p>
+      <h1 id="staff-title">{t('staff.title')}</h1>
+      <p className="muted">{t('staff.intro')}</p>
     </header>
   );
 }
@@ -42,6 +43,7 @@ export function StaffScreen() {
   const { state, replace } = useStaffList();
   const [panels, setPanels] = useState<ReadonlyMap<string, RowPanel>>(new Map());
   const [busy, setBusy] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   const show = (id: string, panel: RowPanel | null) =>
     setPanels((was) => {
@@ -58,7 +60,7 @@ export function StaffScreen() {
       (changed) => {
         setBusy(null);
         replace(changed);
-        show(person.id, { kind: 'done', message: disabled ? `${changed.name} can no longer sign in.` : `${changed.name} can sign in again.` });
+        show(person.id, { kind: 'done', message: disabled ? t('staff.cannotSignIn', { name: changed.name }) : t('staff.canSignIn', { name: changed.name }) });
       },
       (err: unknown) => {
         setBusy(null);
@@ -72,8 +74,8 @@ export function StaffScreen() {
       <section aria-labelledby="staff-title" className="stack">
         <Header />
         <div className="empty-state" data-testid="staff-forbidden">
-          <p className="empty-state__title">Only administrators can manage staff</p>
-          <p className="muted">Ask an administrator to add someone, or to reset a forgotten PIN or passphrase.</p>
+          <p className="empty-state__title">{t('staff.forbidden')}</p>
+          <p className="muted">{t('staff.forbiddenHint')}</p>
         </div>
       </section>
     );
@@ -84,21 +86,21 @@ export function StaffScreen() {
       <Header />
       {state.phase === 'loading' ? (
         <p className="muted" role="status">
-          Loading staff…
+          {t('staff.loading')}
         </p>
       ) : null}
       {state.phase === 'failed' ? <ErrorNotice error={state.error} /> : null}
       {state.phase === 'ready' ? (
         <div className="staff-table-wrap">
           <table className="staff-table">
-            <caption>{state.staff.length === 1 ? '1 staff account' : `${state.staff.length} staff accounts`} on this kiosk. Disabled people cannot sign in.</caption>
+            <caption>{t('staff.caption', { count: state.staff.length })}</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Signs in with</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
+                <th scope="col">{t('staff.name')}</th>
+                <th scope="col">{t('staff.role')}</th>
+                <th scope="col">{t('staff.signsInWith')}</th>
+                <th scope="col">{t('staff.status')}</th>
+                <th scope="col">{t('staff.actions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -106,16 +108,16 @@ export function StaffScreen() {
                 const panel = panels.get(person.id);
                 const isMe = me?.staffId === person.id;
                 const panelId = `staff-row-${person.id}`;
-                const word = KIND_WORD[person.credentialKind];
+                const word = kindWord(person.credentialKind);
                 return (
                   <Fragment key={person.id}>
                     <tr className={person.disabled ? 'staff-table__row is-disabled' : 'staff-table__row'}>
                       <th scope="row">
                         {person.name}
-                        {isMe ? <span className="staff-table__you"> (you)</span> : null}
+                        {isMe ? <span className="staff-table__you">{t('staff.you')}</span> : null}
                       </th>
-                      <td>{ROLE_LABEL[person.role]}</td>
-                      <td>{KIND_LABEL[person.credentialKind]}</td>
+                      <td>{roleLabel(person.role)}</td>
+                      <td>{kindLabel(person.credentialKind)}</td>
                       <td className={person.disabled || person.lockedUntil !== null ? 'staff-table__status staff-table__status--off' : 'staff-table__status'}>{statusOf(person)}</td>
                       <td>
                         <div className="actions staff-table__actions">
@@ -126,8 +128,8 @@ export function StaffScreen() {
                             aria-controls={panel?.kind === 'reset' ? panelId : undefined}
                             onClick={() => show(person.id, panel?.kind === 'reset' ? null : { kind: 'reset' })}
                           >
-                            Reset {word}
-                            <span className="offscreen-label"> for {person.name}</span>
+                            {t('staff.reset', { word })}
+                            <span className="offscreen-label">{t('staff.forPerson', { name: person.name })}</span>
                           </button>
                           <button
                             type="button"
@@ -135,7 +137,7 @@ export function StaffScreen() {
                             disabled={busy === person.id}
                             onClick={() => (person.disabled ? setDisabled(person, false) : isMe ? show(person.id, { kind: 'confirm-disable-self' }) : setDisabled(person, true))}
                           >
-                            {person.disabled ? 'Enable' : 'Disable'}
+                            {person.disabled ? t('staff.enable') : t('staff.disable')}
                             <span className="offscreen-label"> {person.name}</span>
                           </button>
                         </div>
@@ -150,19 +152,19 @@ export function StaffScreen() {
                               onCancel={() => show(person.id, null)}
                               onDone={(changed) => {
                                 replace(changed);
-                                show(person.id, { kind: 'done', message: `${changed.name} has a new ${KIND_WORD[changed.credentialKind]} and can sign in with it now.` });
+                                show(person.id, { kind: 'done', message: t('staff.newCredential', { name: changed.name, word: kindWord(changed.credentialKind) }) });
                               }}
                             />
                           ) : null}
                           {panel.kind === 'confirm-disable-self' ? (
                             <div className="notice notice--warning" role="alert">
-                              <p className="notice__message">This is your own account. Disabling it signs you out at once.</p>
+                              <p className="notice__message">{t('staff.ownAccount')}</p>
                               <div className="actions">
                                 <button type="button" className="button" onClick={() => setDisabled(person, true)}>
-                                  Disable my account
+                                  {t('staff.disableMine')}
                                 </button>
                                 <button type="button" className="button button--secondary" onClick={() => show(person.id, null)}>
-                                  Keep it
+                                  {t('staff.keep')}
                                 </button>
                               </div>
                             </div>

@@ -7,13 +7,15 @@ import type { AirlockErrorValue } from '../../../../common/errors.ts';
 import { call } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { CredentialFields, credentialMismatch, EMPTY_CREDENTIAL, TypingProblem, type CredentialDraft } from './CredentialFields.tsx';
-import { ROLE_OPTIONS, ROLE_PHRASE, type Role } from './staff-labels.ts';
+import { roleExplains, roleLabel, rolePhrase, ROLES, type Role } from './staff-labels.ts';
+import { useTranslation } from '../../i18n/index.ts';
 import { asErrorValue } from './use-staff-list.ts';
 
 type Outcome = { kind: 'added'; person: StaffSummary } | { kind: 'mismatch'; message: string } | { kind: 'refused'; error: AirlockErrorValue } | null;
 
 export function AddPersonForm({ onAdded }: { onAdded: (person: StaffSummary) => void }) {
   const ids = useId();
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('author');
   const [credential, setCredential] = useState<CredentialDraft>(EMPTY_CREDENTIAL);
@@ -47,36 +49,36 @@ export function AddPersonForm({ onAdded }: { onAdded: (person: StaffSummary) => 
 
   return (
     <form className="form stack staff-form" aria-labelledby={`${ids}-title`} onSubmit={submit}>
-      <h2 id={`${ids}-title`}>Add a person</h2>
+      <h2 id={`${ids}-title`}>{t('staff.add.title')}</h2>
       <label className="field">
-        <span>Name</span>
+        <span>{t('staff.add.name')}</span>
         <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" required maxLength={80} />
       </label>
       <fieldset className="field">
-        <legend>Role</legend>
-        {ROLE_OPTIONS.map((option) => (
-          <label key={option.role} className="choice role-choice">
-            <input type="radio" name={`${ids}-role`} value={option.role} checked={role === option.role} onChange={() => setRole(option.role)} aria-describedby={`${ids}-${option.role}`} />
+        <legend>{t('staff.add.role')}</legend>
+        {ROLES.map((option) => (
+          <label key={option} className="choice role-choice">
+            <input type="radio" name={`${ids}-role`} value={option} checked={role === option} onChange={() => setRole(option)} aria-describedby={`${ids}-${option}`} />
             <span>
-              <span className="role-choice__name">{option.label}</span>
-              <span className="role-choice__explains muted" id={`${ids}-${option.role}`}>
-                {option.explains}
+              <span className="role-choice__name">{roleLabel(option)}</span>
+              <span className="role-choice__explains muted" id={`${ids}-${option}`}>
+                {roleExplains(option)}
               </span>
             </span>
           </label>
         ))}
       </fieldset>
-      <CredentialFields draft={credential} onChange={setCredential} legend="Signs in with" prefix="" />
+      <CredentialFields draft={credential} onChange={setCredential} legend={t('staff.signsInWith')} fresh={false} />
       {outcome?.kind === 'mismatch' ? <TypingProblem message={outcome.message} /> : null}
       {outcome?.kind === 'refused' ? <ErrorNotice error={outcome.error} /> : null}
       {outcome?.kind === 'added' ? (
         <p className="notice notice--ok notice__message" role="status">
-          <span aria-hidden="true">✓</span> {outcome.person.name} was added as {ROLE_PHRASE[outcome.person.role]} and can sign in now.
+          <span aria-hidden="true">✓</span> {t('staff.add.added', { name: outcome.person.name, role: rolePhrase(outcome.person.role) })}
         </p>
       ) : null}
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Adding…' : 'Add person'}
+          {busy ? t('staff.add.adding') : t('staff.add.submit')}
         </button>
       </div>
     </form>

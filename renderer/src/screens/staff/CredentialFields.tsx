@@ -1,7 +1,8 @@
 // Choosing a PIN or a passphrase and typing it twice: used when adding a person and when an
 // administrator resets a forgotten one. The strength rules are the core's; this only catches typos.
 import { useId } from 'react';
-import { KIND_LABEL, KIND_WORD, type CredentialKind } from './staff-labels.ts';
+import { kindLabel, type CredentialKind } from './staff-labels.ts';
+import { t, useTranslation } from '../../i18n/index.ts';
 
 export interface CredentialDraft {
   kind: CredentialKind;
@@ -13,7 +14,7 @@ export const EMPTY_CREDENTIAL: CredentialDraft = { kind: 'pin', secret: '', agai
 
 /** The sentence to show when the two entries differ, or null when they match. */
 export function credentialMismatch(draft: CredentialDraft): string | null {
-  return draft.secret === draft.again ? null : `The two ${KIND_WORD[draft.kind]}s are different. Type them again.`;
+  return draft.secret === draft.again ? null : t('staff.credential.mismatch', { words: t(`staff.credential.words.${draft.kind}`) });
 }
 
 /** A typing slip caught on the kiosk: plain words, nothing for IT to look at. */
@@ -25,20 +26,21 @@ export function TypingProblem({ message }: { message: string }) {
   );
 }
 
-export function CredentialFields({ draft, onChange, legend, prefix }: { draft: CredentialDraft; onChange: (draft: CredentialDraft) => void; legend: string; prefix: string }) {
+/** `fresh` labels the fields "New PIN" rather than "PIN". */
+export function CredentialFields({ draft, onChange, legend, fresh }: { draft: CredentialDraft; onChange: (draft: CredentialDraft) => void; legend: string; fresh: boolean }) {
   const name = useId();
-  const word = KIND_LABEL[draft.kind];
+  const { t } = useTranslation();
   const inputMode = draft.kind === 'pin' ? 'numeric' : 'text';
-  const label = prefix ? `${prefix} ${KIND_WORD[draft.kind]}` : word;
+  const label = fresh ? t(`staff.credential.newLabel.${draft.kind}`) : kindLabel(draft.kind);
   return (
     <>
       <fieldset className="field">
         <legend>{legend}</legend>
         <label className="choice">
-          <input type="radio" name={name} checked={draft.kind === 'pin'} onChange={() => onChange({ ...draft, kind: 'pin' })} /> A PIN of at least 6 digits
+          <input type="radio" name={name} checked={draft.kind === 'pin'} onChange={() => onChange({ ...draft, kind: 'pin' })} /> {t('staff.credential.pinChoice')}
         </label>
         <label className="choice">
-          <input type="radio" name={name} checked={draft.kind === 'passphrase'} onChange={() => onChange({ ...draft, kind: 'passphrase' })} /> A passphrase of at least 10 characters
+          <input type="radio" name={name} checked={draft.kind === 'passphrase'} onChange={() => onChange({ ...draft, kind: 'passphrase' })} /> {t('staff.credential.passphraseChoice')}
         </label>
       </fieldset>
       <div className="staff-form__pair">
@@ -47,7 +49,7 @@ export function CredentialFields({ draft, onChange, legend, prefix }: { draft: C
           <input type="password" value={draft.secret} onChange={(e) => onChange({ ...draft, secret: e.target.value })} inputMode={inputMode} autoComplete="new-password" required maxLength={256} />
         </label>
         <label className="field">
-          <span>{label} again</span>
+          <span>{t('staff.credential.again', { label })}</span>
           <input type="password" value={draft.again} onChange={(e) => onChange({ ...draft, again: e.target.value })} inputMode={inputMode} autoComplete="new-password" required maxLength={256} />
         </label>
       </div>

@@ -6,11 +6,12 @@ import type { AirlockErrorValue } from '../../../../common/errors.ts';
 import { call } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { CredentialFields, credentialMismatch, TypingProblem, type CredentialDraft } from './CredentialFields.tsx';
-import { KIND_WORD } from './staff-labels.ts';
+import { useTranslation } from '../../i18n/index.ts';
 import { asErrorValue } from './use-staff-list.ts';
 
 export function ResetCredentialForm({ person, onDone, onCancel }: { person: StaffSummary; onDone: (person: StaffSummary) => void; onCancel: () => void }) {
   const titleId = useId();
+  const { t } = useTranslation();
   const [credential, setCredential] = useState<CredentialDraft>({ kind: person.credentialKind, secret: '', again: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AirlockErrorValue | null>(null);
@@ -40,17 +41,19 @@ export function ResetCredentialForm({ person, onDone, onCancel }: { person: Staf
 
   return (
     <form className="stack staff-reset" aria-labelledby={titleId} onSubmit={submit}>
-      <h3 id={titleId} ref={title} tabIndex={-1}>New sign-in for {person.name}</h3>
-      <p className="muted">Give the new {KIND_WORD[credential.kind]} to {person.name} in person. Any lockout is lifted.</p>
-      <CredentialFields draft={credential} onChange={setCredential} legend="Signs in with" prefix="New" />
+      <h3 id={titleId} ref={title} tabIndex={-1}>
+        {t('staff.resetForm.title', { name: person.name })}
+      </h3>
+      <p className="muted">{t(`staff.resetForm.give.${credential.kind}`, { name: person.name })}</p>
+      <CredentialFields draft={credential} onChange={setCredential} legend={t('staff.signsInWith')} fresh />
       {mismatch ? <TypingProblem message={mismatch} /> : null}
       {error && !mismatch ? <ErrorNotice error={error} /> : null}
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Saving…' : `Save new ${KIND_WORD[credential.kind]}`}
+          {busy ? t('staff.resetForm.saving') : t(`staff.resetForm.save.${credential.kind}`)}
         </button>
         <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
+          {t('staff.resetForm.cancel')}
         </button>
       </div>
     </form>

@@ -1,19 +1,19 @@
 // How roles and sign-in kinds are named on the Staff screen, with the one line that tells an
 // administrator what each role may do (mirrors the core's permission table).
+// The words themselves are in the catalogues (staff.*); these read them in the active language.
 import type { StaffSummary } from '../../../../common/contract.ts';
+import { t } from '../../i18n/index.ts';
 
 export type Role = StaffSummary['role'];
 export type CredentialKind = StaffSummary['credentialKind'];
 
-export const ROLE_OPTIONS: readonly { role: Role; label: string; explains: string }[] = [
-  { role: 'author', label: 'Author', explains: 'Writes posts, imports from USB sticks and sends posts for approval.' },
-  { role: 'approver', label: 'Approver', explains: 'Also approves, schedules and publishes posts, and reads the audit log.' },
-  { role: 'admin', label: 'Administrator', explains: 'Also adds and disables staff, resets PINs and exports the audit log.' },
-];
+export const ROLES: readonly Role[] = ['author', 'approver', 'admin'];
 
-export const ROLE_LABEL: Record<Role, string> = { author: 'Author', approver: 'Approver', admin: 'Administrator' };
+export const roleLabel = (role: Role): string => t(`staff.roleOption.${role}`);
+/** What the role may do, in one line. */
+export const roleExplains = (role: Role): string => t(`staff.explains.${role}`);
 /** "an approver", for sentences. */
-export const ROLE_PHRASE: Record<Role, string> = { author: 'an author', approver: 'an approver', admin: 'an administrator' };
+export const rolePhrase = (role: Role): string => t(`staff.phrase.${role}`);
 
-export const KIND_LABEL: Record<CredentialKind, string> = { pin: 'PIN', passphrase: 'Passphrase' };
-export const KIND_WORD: Record<CredentialKind, string> = { pin: 'PIN', passphrase: 'passphrase' };
+export const kindLabel = (kind: CredentialKind): string => t(`staff.kindLabel.${kind}`);
+export const kindWord = (kind: CredentialKind): string => t(`staff.kindWord.${kind}`);

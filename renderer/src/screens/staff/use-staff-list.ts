@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { StaffSummary } from '../../../../common/contract.ts';
 import type { AirlockErrorValue } from '../../../../common/errors.ts';
 import { ApiError, call, subscribe } from '../../api/client.ts';
+import { t } from '../../i18n/index.ts';
 
 export type StaffListState =
   | { phase: 'loading' }
@@ -12,7 +13,7 @@ export type StaffListState =
   | { phase: 'ready'; staff: StaffSummary[] };
 
 export const asErrorValue = (err: unknown): AirlockErrorValue =>
-  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: 'Something went wrong on this screen.', detail: String(err) };
+  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: t('errors.renderer.unexpected'), detail: String(err) };
 
 export function useStaffList(): { state: StaffListState; reload: () => void; replace: (changed: StaffSummary) => void } {
   const [state, setState] = useState<StaffListState>({ phase: 'loading' });
