@@ -17,3 +17,13 @@ export interface CliCommand {
   /** Returns the process exit code: 0 success, 1 refused/failed check, 2 bad usage. */
   run(args: string[], io: CliIO): Promise<number>;
 }
+
+/** The real process's streams, working folder and environment. */
+export function processIO(): CliIO {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

@@ -5,12 +5,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { EVENT_CHANNEL } from '../../common/method-names.ts';
+import { processIO } from '../cli/command.ts';
 import { egressHostsFor } from '../platforms/hosts.ts';
 import { openCore } from '../services/core.ts';
 import { defaultPolicyPath, loadPolicy } from '../services/policy/policy.ts';
+import { appCliArgs, runAppCli } from './app-cli.ts';
 import { CRASH_PAGE_URL, recoverFromCrashes } from './crash-recovery.ts';
 import { denyPermissions, lockDownWebContents } from './hardening.ts';
 import { registerApiHandlers } from './ipc.ts';
+import { openAuthWindow } from './oauth-window.ts';
 import { createAdminExit, guardWindowClose, kioskWindowOptions, lockKeyboardAndZoom, removeApplicationMenu, type KioskEvent } from './kiosk.ts';
 import { lockdownSettings } from './lockdown-policy.ts';
 import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, handleAppProtocol } from './protocol.ts';
@@ -19,7 +22,10 @@ import { guardSession, NO_NETWORK, OAUTH_PARTITION, type SessionRefusal } from '
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 lockDownWebContents(app);
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// IT's `airlock` commands, handled by the app itself (see app-cli.ts): no window, and no
+// single-instance lock, so a running kiosk does not swallow them.
+const command = appCliArgs(process.argv, process.defaultApp === true);
+if (command === null && !app.requestSingleInstanceLock()) app.quit();
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -32,8 +38,15 @@ async function start(): Promise<void> {
   const lockdown = lockdownSettings(policy, app.isPackaged);
   // Bound once the window exists; `app.exitKiosk` has checked the admin's secret before this runs.
   let leaveKiosk: (() => void) | null = null;
+  // Sign-in pages open over the main window once it exists (connecting accounts needs it anyway).
+  let mainWindow: BrowserWindow | null = null;
   const core = await openCore({
     onAdminExit: () => leaveKiosk?.(),
+    openAuthWindow: (request) =>
+      openAuthWindow(
+        { BrowserWindow, session: session.fromPartition(OAUTH_PARTITION), partition: OAUTH_PARTITION, parent: mainWindow, log: (e) => process.stderr.write(`[auth] ${e.kind} ${JSON.stringify(e.details)}\n`) },
+        request,
+      ),
     shell: 'electron',
     version: app.getVersion(),
     policy,
@@ -102,6 +115,7 @@ async function start(): Promise<void> {
       disableBlinkFeatures: 'Auxclick',
     },
   });
+  mainWindow = window;
   const stopEvents = core.events.subscribe((event) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
   });
@@ -131,7 +145,17 @@ async function start(): Promise<void> {
   });
 }
 
-start().catch((err: unknown) => {
-  process.stderr.write(`Airlock could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-  app.exit(1);
-});
+if (command !== null) {
+  runAppCli(command, processIO()).then(
+    (code) => app.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`airlock: ${err instanceof Error ? err.message : String(err)}\n`);
+      app.exit(1);
+    },
+  );
+} else {
+  start().catch((err: unknown) => {
+    process.stderr.write(`Airlock could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    app.exit(1);
+  });
+}
