@@ -65,6 +65,8 @@ export interface AuthWindowRequest {
   redirectUri: string;
   /** Origins the window may load: the platform's sign-in page and the loopback redirect. */
   allowedOrigins: string[];
+  /** Hands over the redirect the window caught, so the window itself never loads loopback. */
+  deliverCallback(url: string): { status: number; title: string; text: string };
 }
 export type OpenAuthWindow = (request: AuthWindowRequest) => { close(): void };
 
@@ -202,7 +204,12 @@ export class AccountService {
       this.#flows.set(id, flow);
       const opensIn = this.#o.openAuthWindow ? 'shell' : 'renderer';
       if (this.#o.openAuthWindow) {
-        flow.window = this.#o.openAuthWindow({ url: authorizeUrl, redirectUri: redirect.redirectUri, allowedOrigins: [new URL(authorizeUrl).origin, new URL(redirect.redirectUri).origin] });
+        flow.window = this.#o.openAuthWindow({
+          url: authorizeUrl,
+          redirectUri: redirect.redirectUri,
+          allowedOrigins: [new URL(authorizeUrl).origin, new URL(redirect.redirectUri).origin],
+          deliverCallback: (url) => redirect.deliver(url),
+        });
       }
       this.#o.record({ actor: actor.staffId, actorName: actor.name, kind: 'account.connect-started', subject: descriptor.platform, details: { platform: descriptor.platform, server: endpoints.apiOrigin, opensIn } });
       return { flowId: id, authorizeUrl, opensIn, expiresAt: new Date(expiresAtMs).toISOString() };

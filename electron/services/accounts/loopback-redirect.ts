@@ -22,9 +22,20 @@ export interface LoopbackRedirect {
   port: number;
   /** Settles once: with the callback, or rejected when cancelled, timed out or closed. */
   outcome: Promise<RedirectOutcome>;
+  /**
+   * Hands over a callback URL the shell's sign-in window caught before loading it, with the same
+   * checks (path, state, once, in time) as a request to the listener.
+   */
+  deliver(url: string): Answer;
   /** Stops listening; an outcome not yet settled is rejected with `reason`. */
   close(reason?: AirlockError): void;
   readonly closed: boolean;
+}
+
+export interface Answer {
+  status: number;
+  title: string;
+  text: string;
 }
 
 export interface LoopbackRedirectOptions {
@@ -71,38 +82,35 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
   let done = false;
   let closed = false;
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method !== 'GET' || url.pathname !== options.path) {
-      page(res, 404, 'Not found', 'This address is only used while Airlock connects an account.');
-      return;
-    }
-    if (done) {
-      page(res, 410, 'Already used', 'This sign-in link has already been used. Go back to Airlock.');
-      return;
-    }
+  /** The answer to one request on the listener, or to a callback the shell's window caught. */
+  const answer = (url: URL): Answer => {
+    if (url.pathname !== options.path) return { status: 404, title: 'Not found', text: 'This address is only used while Airlock connects an account.' };
+    if (done) return { status: 410, title: 'Already used', text: 'This sign-in link has already been used. Go back to Airlock.' };
     const state = url.searchParams.get('state') ?? '';
     if (!sameText(state, options.state)) {
       // A callback that did not start here (cross-site request forgery, RFC 6749 §10.12). It is
       // refused without ending the connect, so a stray request cannot cancel a real sign-in.
-      page(res, 400, 'Not accepted', 'This sign-in did not start from this Airlock window, so it was ignored.');
-      return;
+      return { status: 400, title: 'Not accepted', text: 'This sign-in did not start from this Airlock window, so it was ignored.' };
     }
     done = true;
     if (options.expired?.()) {
-      page(res, 410, 'Too late', 'This sign-in took too long. Go back to Airlock and start connecting again.');
       finish(CONNECT_TIMED_OUT());
-      return;
+      return { status: 410, title: 'Too late', text: 'This sign-in took too long. Go back to Airlock and start connecting again.' };
     }
     const code = url.searchParams.get('code');
     const error = url.searchParams.get('error');
     if (code) {
-      page(res, 200, 'Signed in', 'Airlock has the sign-in. You can close this window and go back to Airlock.');
       finish(null, { kind: 'code', code });
-    } else {
-      page(res, 200, 'Not connected', 'The account was not connected. You can close this window and go back to Airlock.');
-      finish(null, { kind: 'denied', error: error ?? 'missing_code', description: url.searchParams.get('error_description') });
+      return { status: 200, title: 'Signed in', text: 'Airlock has the sign-in. You can close this window and go back to Airlock.' };
     }
+    finish(null, { kind: 'denied', error: error ?? 'missing_code', description: url.searchParams.get('error_description') });
+    return { status: 200, title: 'Not connected', text: 'The account was not connected. You can close this window and go back to Airlock.' };
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const a = req.method === 'GET' ? answer(url) : { status: 405, title: 'Not allowed', text: 'This address only takes the sign-in redirect.' };
+    page(res, a.status, a.title, a.text);
   });
   server.requestTimeout = 10_000;
   server.headersTimeout = 10_000;
@@ -135,6 +143,16 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
     redirectUri: `http://127.0.0.1:${port}${options.path}`,
     port,
     outcome,
+    deliver: (raw) => {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        return { status: 400, title: 'Not accepted', text: 'That was not a sign-in address.' };
+      }
+      if (url.origin !== `http://127.0.0.1:${port}`) return { status: 400, title: 'Not accepted', text: 'That was not this sign-in\'s address.' };
+      return answer(url);
+    },
     close: (reason) => finish(reason ?? new AirlockError('accounts.connect-cancelled', 'Connecting was cancelled. Nothing was saved.')),
     get closed() {
       return closed;
