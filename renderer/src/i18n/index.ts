@@ -2,7 +2,7 @@
 // Screens call `t('key')` (or `useTranslation()` to re-render when the language changes); dates,
 // numbers and sizes are formatted for the active language in ../format.ts.
 import i18next from 'i18next';
-import { initReactI18next, useTranslation } from 'react-i18next';
+import { initReactI18next, Trans, useTranslation } from 'react-i18next';
 import en from './en.json';
 import et from './et.json';
 
@@ -49,4 +49,4 @@ export function staffMessage(code: string, message: string): string {
   return i18n.language !== 'en' && i18n.exists(key) ? i18n.t(key) : message;
 }
 
-export { useTranslation };
+export { Trans, useTranslation };

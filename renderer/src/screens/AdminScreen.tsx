@@ -9,18 +9,19 @@ import { ExitKiosk } from './admin/ExitKiosk.tsx';
 import { OriginBadge } from './admin/OriginBadge.tsx';
 import { groupSettings, policyLocationFor, type ShownValue } from './admin/policy-words.ts';
 import { useApiResult } from './admin/use-api-result.ts';
+import { Trans, useTranslation } from '../i18n/index.ts';
 
 type AdminPolicy = MethodResult<'admin.policy'>;
 
 const loadPolicy = () => call('admin.policy', {});
 
 function Header() {
+  const { t } = useTranslation();
   return (
     <header className="page-header">
-      <h1 id="policy-title">Policy</h1>
+      <h1 id="policy-title">{t('policy.title')}</h1>
       <p className="muted">
-        IT sets these in the policy file; they cannot be changed here. To check a policy file before installing it, run <code>airlock policy check FILE</code>: it
-        explains each problem and where in the file it is.
+        <Trans i18nKey="policy.intro" components={{ code: <code /> }} />
       </p>
     </header>
   );
@@ -41,14 +42,15 @@ function Value({ shown }: { shown: ShownValue }) {
 function PolicySource({ policy }: { policy: AdminPolicy }) {
   const platform = useAppStore((s) => s.info?.platform);
   const fromFile = policy.settings.filter((s) => s.from === 'policy file').length;
+  const { t } = useTranslation();
   if (policy.source === 'file') {
     return (
       <div className="notice notice--ok policy-source" data-testid="policy-source">
         <p className="notice__message">
-          <span aria-hidden="true">■</span> Policy file in force
+          <span aria-hidden="true">■</span> {t('policy.fileInForce')}
         </p>
         <p>
-          Read from <code>{policy.path}</code> when Airlock started. It sets {fromFile} of the {policy.settings.length} settings below; the rest are Airlock’s defaults.
+          <Trans i18nKey="policy.readFrom" values={{ path: policy.path, set: fromFile, count: policy.settings.length }} components={{ code: <code /> }} />
         </p>
       </div>
     );
@@ -57,29 +59,22 @@ function PolicySource({ policy }: { policy: AdminPolicy }) {
   return (
     <div className="notice notice--warning policy-source" data-testid="policy-source">
       <p className="notice__message">
-        <span aria-hidden="true">⚠</span> No policy file: built-in defaults
+        <span aria-hidden="true">⚠</span> {t('policy.noFile')}
       </p>
-      <p>
-        This kiosk is not managed by IT yet. IT should install a policy file{location ? (
-          <>
-            {' '}
-            at <code>{location}</code>
-          </>
-        ) : null}{' '}
-        and restart Airlock, so that the organisation’s rules apply rather than Airlock’s defaults.
-      </p>
+      <p>{location ? <Trans i18nKey="policy.notManagedAt" values={{ location }} components={{ code: <code /> }} /> : t('policy.notManaged')}</p>
     </div>
   );
 }
 
 export function AdminScreen() {
   const { state } = useApiResult(loadPolicy);
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="policy-title" className="stack policy-screen">
       <Header />
       {state.phase === 'loading' ? (
         <p className="muted" role="status">
-          Loading the policy…
+          {t('policy.loading')}
         </p>
       ) : null}
       {state.phase === 'forbidden' || state.phase === 'failed' ? <ErrorNotice error={state.error} /> : null}
@@ -91,13 +86,13 @@ export function AdminScreen() {
             <div className="policy-table-wrap" key={group.section}>
               <table className="policy-table">
                 <caption>
-                  <h2>{group.section}</h2>
+                  <h2>{t(`policy.sections.${group.section}`)}</h2>
                 </caption>
                 <thead>
                   <tr>
-                    <th scope="col">Setting</th>
-                    <th scope="col">Value</th>
-                    <th scope="col">Where it comes from</th>
+                    <th scope="col">{t('policy.setting')}</th>
+                    <th scope="col">{t('policy.value')}</th>
+                    <th scope="col">{t('policy.origin')}</th>
                   </tr>
                 </thead>
                 <tbody>

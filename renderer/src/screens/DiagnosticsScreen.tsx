@@ -8,16 +8,19 @@ import { useAppStore } from '../state/app-store.ts';
 import { formatAuditTime, KIOSK_TIME_ZONE } from './audit/audit-format.ts';
 import { hostAndPort, requesterLabel } from './admin/network-words.ts';
 import { useApiResult } from './admin/use-api-result.ts';
+import { formatTime } from '../format.ts';
+import { staffMessage, useTranslation } from '../i18n/index.ts';
 
 const DIAGNOSTICS_REFRESH_MS = 10_000;
 
 const loadNetwork = () => call('diagnostics.network', {});
 
 function Header() {
+  const { t } = useTranslation();
   return (
     <header className="page-header">
-      <h1 id="diagnostics-title">Diagnostics</h1>
-      <p className="muted">What this kiosk may connect to, and what Airlock stopped. For IT when something will not publish.</p>
+      <h1 id="diagnostics-title">{t('diagnostics.title')}</h1>
+      <p className="muted">{t('diagnostics.intro')}</p>
     </header>
   );
 }
@@ -26,6 +29,7 @@ export function DiagnosticsScreen() {
   const training = useAppStore((s) => s.info?.trainingMode ?? false);
   const { state, refresh } = useApiResult(loadNetwork, DIAGNOSTICS_REFRESH_MS);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const { t } = useTranslation();
   const toggle = (seq: number) =>
     setOpen((was) => {
       const next = new Set(was);
@@ -38,8 +42,8 @@ export function DiagnosticsScreen() {
       <section aria-labelledby="diagnostics-title" className="stack">
         <Header />
         <div className="empty-state" data-testid="diagnostics-forbidden">
-          <p className="empty-state__title">Only approvers and administrators can see diagnostics</p>
-          <p className="muted">If something will not publish, ask one of them or IT to look here for you.</p>
+          <p className="empty-state__title">{t('diagnostics.forbidden')}</p>
+          <p className="muted">{t('diagnostics.forbiddenHint')}</p>
         </div>
       </section>
     );
@@ -53,7 +57,7 @@ export function DiagnosticsScreen() {
       <Header />
       {state.phase === 'loading' ? (
         <p className="muted" role="status">
-          Loading diagnostics…
+          {t('diagnostics.loading')}
         </p>
       ) : null}
       {state.phase === 'failed' ? <ErrorNotice error={state.error} /> : null}
@@ -61,8 +65,8 @@ export function DiagnosticsScreen() {
       {network ? (
         <>
           <section aria-labelledby="allowed-hosts-title" className="card">
-            <h2 id="allowed-hosts-title">Network: this kiosk may reach only these hosts</h2>
-            <p className="muted">Derived from the platforms the policy enables, on the secure web port (443). Every other connection is refused and listed below.</p>
+            <h2 id="allowed-hosts-title">{t('diagnostics.allowedTitle')}</h2>
+            <p className="muted">{t('diagnostics.allowedIntro')}</p>
             {network.allowedHosts.length > 0 ? (
               <ul className="host-list" aria-labelledby="allowed-hosts-title">
                 {network.allowedHosts.map((host) => (
@@ -72,52 +76,49 @@ export function DiagnosticsScreen() {
                 ))}
               </ul>
             ) : (
-              <p>None: no platform is enabled, so this kiosk connects to nothing.</p>
+              <p>{t('diagnostics.noHosts')}</p>
             )}
             {network.loopbackAllowed ? (
               <p className="host-note" data-testid="loopback-note">
                 <span aria-hidden="true">ℹ</span>{' '}
-                {training
-                  ? 'Training mode: this computer itself (loopback, 127.0.0.1) is also allowed, so the built-in platform simulators work. Nothing leaves this machine.'
-                  : 'This computer itself (loopback, 127.0.0.1) is also allowed, for test simulators.'}
+                {training ? t('diagnostics.loopbackTraining') : t('diagnostics.loopback')}
               </p>
             ) : null}
           </section>
 
           <section aria-labelledby="refusals-title" className="stack">
             <div className="diagnostics-toolbar">
-              <h2 id="refusals-title">Refused connections</h2>
+              <h2 id="refusals-title">{t('diagnostics.refusedTitle')}</h2>
               <p className="muted" data-testid="diagnostics-checked">
-                Checked at {state.phase === 'ready' ? <time dateTime={state.checkedAt.toISOString()}>{state.checkedAt.toLocaleTimeString()}</time> : null}; updates every 10
-                seconds.
+                {t('diagnostics.checkedAt')} {state.phase === 'ready' ? <time dateTime={state.checkedAt.toISOString()}>{formatTime(state.checkedAt)}</time> : null};{' '}
+                {t('diagnostics.updates')}
               </p>
               <button type="button" className="button button--secondary" onClick={refresh} disabled={state.phase === 'ready' && state.refreshing}>
-                {state.phase === 'ready' && state.refreshing ? 'Refreshing…' : 'Refresh'}
+                {state.phase === 'ready' && state.refreshing ? t('diagnostics.refreshing') : t('diagnostics.refresh')}
               </button>
             </div>
             {state.phase === 'ready' && state.refreshError ? <ErrorNotice error={state.refreshError} /> : null}
 
             {refusals.length === 0 ? (
               <div className="empty-state" data-testid="refusals-empty">
-                <p className="empty-state__title">No connection has been refused since Airlock started.</p>
-                <p className="muted">If a part of Airlock tries to reach a host that is not on the list above, it is stopped and shown here.</p>
+                <p className="empty-state__title">{t('diagnostics.noRefusals')}</p>
+                <p className="muted">{t('diagnostics.noRefusalsHint')}</p>
               </div>
             ) : (
               <div className="audit-table-wrap">
                 <table className="audit-table refusals-table">
                   <caption>
-                    {refusals.length === 1 ? '1 refused connection' : `${refusals.length.toLocaleString()} refused connections`} since Airlock started, newest first. Times
-                    are in the kiosk’s time zone ({KIOSK_TIME_ZONE}).
+                    {t('diagnostics.caption', { count: refusals.length, zone: KIOSK_TIME_ZONE })}
                   </caption>
                   <thead>
                     <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Server</th>
-                      <th scope="col">Address</th>
-                      <th scope="col">Asked by</th>
-                      <th scope="col">Why it was refused</th>
+                      <th scope="col">{t('diagnostics.when')}</th>
+                      <th scope="col">{t('diagnostics.server')}</th>
+                      <th scope="col">{t('diagnostics.address')}</th>
+                      <th scope="col">{t('diagnostics.askedBy')}</th>
+                      <th scope="col">{t('diagnostics.why')}</th>
                       <th scope="col">
-                        <span className="offscreen-label">Details for IT</span>
+                        <span className="offscreen-label">{t('errorNotice.detailsForIt')}</span>
                       </th>
                     </tr>
                   </thead>
@@ -135,13 +136,13 @@ export function DiagnosticsScreen() {
                             <td className="refusals-table__host">
                               <code>{where}</code>
                             </td>
-                            <td>{r.address ? <code>{r.address}</code> : <span className="muted">Not looked up</span>}</td>
+                            <td>{r.address ? <code>{r.address}</code> : <span className="muted">{t('diagnostics.notLookedUp')}</span>}</td>
                             <td>{requesterLabel(r.requester)}</td>
-                            <td className="refusals-table__reason">{r.reason}</td>
+                            <td className="refusals-table__reason">{staffMessage(r.code, r.reason)}</td>
                             <td className="audit-table__toggle">
                               <button type="button" className="button button--secondary" aria-expanded={expanded} aria-controls={expanded ? detailsId : undefined} onClick={() => toggle(r.seq)}>
-                                {expanded ? 'Hide' : 'Details'}
-                                <span className="offscreen-label"> for the refusal of {where}</span>
+                                {expanded ? t('diagnostics.hide') : t('diagnostics.details')}
+                                <span className="offscreen-label">{t('diagnostics.forRefusal', { where })}</span>
                               </button>
                             </td>
                           </tr>
@@ -149,21 +150,21 @@ export function DiagnosticsScreen() {
                             <tr id={detailsId} className="audit-table__details">
                               <td colSpan={6}>
                                 <dl className="facts refusal-details">
-                                  <dt>Code</dt>
+                                  <dt>{t('diagnostics.code')}</dt>
                                   <dd>
                                     <code>{r.code}</code>
                                   </dd>
-                                  <dt>Detail</dt>
-                                  <dd>{r.detail ? <code>{r.detail}</code> : 'None recorded'}</dd>
-                                  <dt>Requester</dt>
+                                  <dt>{t('diagnostics.detail')}</dt>
+                                  <dd>{r.detail ? <code>{r.detail}</code> : t('diagnostics.noneRecorded')}</dd>
+                                  <dt>{t('diagnostics.requester')}</dt>
                                   <dd>
                                     <code>{r.requester}</code>
                                   </dd>
-                                  <dt>Time (UTC)</dt>
+                                  <dt>{t('diagnostics.timeUtc')}</dt>
                                   <dd>
                                     <code>{r.at}</code>
                                   </dd>
-                                  <dt>Refusal number</dt>
+                                  <dt>{t('diagnostics.seq')}</dt>
                                   <dd>{r.seq}</dd>
                                 </dl>
                               </td>

@@ -1,7 +1,8 @@
 // How the policy's settings read on the Policy screen: which section each belongs to, what it
 // means in plain words, and its value as staff read it (Yes/No, lists, shortened keys).
 import { PLATFORM_LABELS, type PlatformId } from '../../../../common/platforms.ts';
-import { formatBytes } from '../../format.ts';
+import { formatBytes, formatNumber } from '../../format.ts';
+import { t } from '../../i18n/index.ts';
 
 export type SettingOrigin = 'policy file' | 'default' | 'training mode';
 
@@ -15,17 +16,20 @@ export interface PolicySetting {
 export type ShownValue = { kind: 'text'; text: string; mono?: boolean } | { kind: 'list'; items: string[]; mono?: boolean; empty: string };
 
 interface SettingWords {
-  section: string;
+  section: SectionId;
+  /** Catalogue key of the setting's label. */
   label: string;
   show?: (value: unknown) => ShownValue;
 }
 
-export const SECTIONS = ['Platforms', 'Approval', 'Packages and keys', 'USB sticks', 'Screen lock', 'Kiosk', 'Network and proxy', 'Language', 'Training', 'Other settings'] as const;
+/** Section ids, in the screen's order; their names are policy.sections.<id> in the catalogues. */
+export const SECTIONS = ['platforms', 'approval', 'packages', 'sticks', 'lock', 'kiosk', 'network', 'language', 'training', 'other'] as const;
+export type SectionId = (typeof SECTIONS)[number];
 
-const text = (t: string, mono = false): ShownValue => ({ kind: 'text', text: t, mono });
+const text = (line: string, mono = false): ShownValue => ({ kind: 'text', text: line, mono });
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : []);
 const bytes = (v: unknown) => text(typeof v === 'number' ? formatBytes(v) : plain(v));
-const count = (unit: string) => (v: unknown) => text(typeof v === 'number' ? `${v.toLocaleString()} ${unit}` : plain(v));
+const count = (key: string) => (v: unknown) => text(typeof v === 'number' ? t(key, { count: v }) : plain(v));
 
 /** A signing key as "airlock-ed25519 AbCdEfGh…WxYz": enough to tell keys apart, short enough to read. */
 export function shortKey(key: string): string {
@@ -34,91 +38,90 @@ export function shortKey(key: string): string {
   return body.length > 20 ? `${kind} ${body.slice(0, 8)}…${body.slice(-6)}` : `${kind} ${body}`;
 }
 
-const LANGUAGES: Record<string, string> = { en: 'English', et: 'Estonian (eesti)' };
-
 const WORDS: Record<string, SettingWords> = {
   '$.platforms': {
-    section: 'Platforms',
-    label: 'Platforms staff can publish to',
-    show: (v) => ({ kind: 'list', items: strings(v).map((id) => PLATFORM_LABELS[id as PlatformId] ?? id), empty: 'None' }),
+    section: 'platforms',
+    label: 'policy.labels.platforms',
+    show: (v) => ({ kind: 'list', items: strings(v).map((id) => PLATFORM_LABELS[id as PlatformId] ?? id), empty: t('policy.values.none') }),
   },
-  '$.approval.twoPerson': { section: 'Approval', label: 'A second person must approve each post' },
+  '$.approval.twoPerson': { section: 'approval', label: 'policy.labels.twoPerson' },
   '$.packages.signatures': {
-    section: 'Packages and keys',
-    label: 'Signed content packages',
-    show: (v) => text(v === 'required' ? 'Required: unsigned packages are refused' : v === 'optional' ? 'Optional: unsigned packages are accepted' : plain(v)),
+    section: 'packages',
+    label: 'policy.labels.signatures',
+    show: (v) => text(v === 'required' ? t('policy.values.required') : v === 'optional' ? t('policy.values.optional') : plain(v)),
   },
   '$.packages.trustedKeys': {
-    section: 'Packages and keys',
-    label: 'Trusted signing keys',
-    show: (v) => ({ kind: 'list', items: strings(v).map(shortKey), mono: true, empty: 'None' }),
+    section: 'packages',
+    label: 'policy.labels.trustedKeys',
+    show: (v) => ({ kind: 'list', items: strings(v).map(shortKey), mono: true, empty: t('policy.values.none') }),
   },
   '$.media.roots': {
-    section: 'USB sticks',
-    label: 'Extra folders where sticks appear',
-    show: (v) => ({ kind: 'list', items: strings(v), mono: true, empty: 'None (only the system’s usual places)' }),
+    section: 'sticks',
+    label: 'policy.labels.roots',
+    show: (v) => ({ kind: 'list', items: strings(v), mono: true, empty: t('policy.values.rootsNone') }),
   },
-  '$.media.consume': { section: 'USB sticks', label: 'Clear a stick after importing from it' },
-  '$.media.limits.maxDepth': { section: 'USB sticks', label: 'Deepest folder level read on a stick', show: count('levels') },
-  '$.media.limits.maxFiles': { section: 'USB sticks', label: 'Most files read from one stick', show: count('files') },
-  '$.media.limits.maxTotalBytes': { section: 'USB sticks', label: 'Most data read from one stick', show: bytes },
-  '$.media.limits.maxBytes.image': { section: 'USB sticks', label: 'Largest photo accepted', show: bytes },
-  '$.media.limits.maxBytes.video': { section: 'USB sticks', label: 'Largest video accepted', show: bytes },
-  '$.media.limits.maxBytes.text': { section: 'USB sticks', label: 'Largest text file accepted', show: bytes },
+  '$.media.consume': { section: 'sticks', label: 'policy.labels.consume' },
+  '$.media.limits.maxDepth': { section: 'sticks', label: 'policy.labels.maxDepth', show: count('policy.values.levels') },
+  '$.media.limits.maxFiles': { section: 'sticks', label: 'policy.labels.maxFiles', show: count('policy.values.files') },
+  '$.media.limits.maxTotalBytes': { section: 'sticks', label: 'policy.labels.maxTotalBytes', show: bytes },
+  '$.media.limits.maxBytes.image': { section: 'sticks', label: 'policy.labels.maxImage', show: bytes },
+  '$.media.limits.maxBytes.video': { section: 'sticks', label: 'policy.labels.maxVideo', show: bytes },
+  '$.media.limits.maxBytes.text': { section: 'sticks', label: 'policy.labels.maxText', show: bytes },
   '$.idleLockMinutes': {
-    section: 'Screen lock',
-    label: 'Lock the screen after this long without use',
-    show: (v) => text(v === 1 ? '1 minute' : typeof v === 'number' ? `${v} minutes` : plain(v)),
+    section: 'lock',
+    label: 'policy.labels.idleLock',
+    show: (v) => text(typeof v === 'number' ? t('policy.values.minutes', { count: v }) : plain(v)),
   },
-  '$.organisation': { section: 'Kiosk', label: 'Organisation' },
-  '$.kioskName': { section: 'Kiosk', label: 'Kiosk name' },
-  '$.kioskMode': { section: 'Kiosk', label: 'Full-screen kiosk mode (shortcuts blocked)' },
-  '$.policyVersion': { section: 'Kiosk', label: 'Policy format version' },
-  '$.$schema': { section: 'Kiosk', label: 'Schema the file names', show: (v) => text(plain(v), true) },
+  '$.organisation': { section: 'kiosk', label: 'policy.labels.organisation' },
+  '$.kioskName': { section: 'kiosk', label: 'policy.labels.kioskName' },
+  '$.kioskMode': { section: 'kiosk', label: 'policy.labels.kioskMode' },
+  '$.policyVersion': { section: 'kiosk', label: 'policy.labels.policyVersion' },
+  '$.$schema': { section: 'kiosk', label: 'policy.labels.schema', show: (v) => text(plain(v), true) },
   '$.proxy.mode': {
-    section: 'Network and proxy',
-    label: 'How the kiosk reaches the internet',
-    show: (v) => text(v === 'direct' ? 'Directly, without a proxy' : v === 'fixed' ? 'Through one fixed proxy' : plain(v)),
+    section: 'network',
+    label: 'policy.labels.proxyMode',
+    show: (v) => text(v === 'direct' ? t('policy.values.direct') : v === 'fixed' ? t('policy.values.fixed') : plain(v)),
   },
-  '$.proxy.server': { section: 'Network and proxy', label: 'Proxy server', show: (v) => text(plain(v), true) },
+  '$.proxy.server': { section: 'network', label: 'policy.labels.proxyServer', show: (v) => text(plain(v), true) },
   '$.network.extraHosts': {
-    section: 'Network and proxy',
-    label: 'Other servers the kiosk may reach',
-    show: (v) => ({ kind: 'list', items: strings(v), empty: 'None: only the enabled platforms', mono: true }),
+    section: 'network',
+    label: 'policy.labels.extraHosts',
+    show: (v) => ({ kind: 'list', items: strings(v), empty: t('policy.values.hostsNone'), mono: true }),
   },
   '$.network.allowedPrivateRanges': {
-    section: 'Network and proxy',
-    label: 'Private networks opened for those servers',
-    show: (v) => ({ kind: 'list', items: strings(v), empty: 'None', mono: true }),
+    section: 'network',
+    label: 'policy.labels.privateRanges',
+    show: (v) => ({ kind: 'list', items: strings(v), empty: t('policy.values.none'), mono: true }),
   },
-  '$.language': { section: 'Language', label: 'Language of the screens', show: (v) => text(typeof v === 'string' ? (LANGUAGES[v] ?? v) : plain(v)) },
-  '$.trainingMode': { section: 'Training', label: 'Training mode (nothing is really published)' },
+  '$.language': { section: 'language', label: 'policy.labels.language', show: (v) => text(typeof v === 'string' && (v === 'en' || v === 'et') ? t(`policy.values.languages.${v}`) : plain(v)) },
+  '$.trainingMode': { section: 'training', label: 'policy.labels.trainingMode' },
 };
 
 /** Any value, as a line of text; booleans are Yes/No. */
 function plain(v: unknown): string {
-  if (typeof v === 'boolean') return v ? 'Yes' : 'No';
-  if (v === null || v === undefined) return 'Not set';
+  if (typeof v === 'boolean') return v ? t('policy.values.yes') : t('policy.values.no');
+  if (v === null || v === undefined) return t('policy.values.notSet');
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return v.toLocaleString();
+  if (typeof v === 'number') return formatNumber(v);
   return JSON.stringify(v);
 }
 
 export interface SettingView extends PolicySetting {
-  section: string;
+  section: SectionId;
+  /** The label in the active language (the JSON path for a setting without one). */
   label: string;
   shown: ShownValue;
 }
 
 export function describeSetting(s: PolicySetting): SettingView {
   const words = WORDS[s.path];
-  const shown = words?.show ? words.show(s.value) : Array.isArray(s.value) ? { kind: 'list' as const, items: strings(s.value), empty: 'None' } : text(plain(s.value));
+  const shown = words?.show ? words.show(s.value) : Array.isArray(s.value) ? { kind: 'list' as const, items: strings(s.value), empty: t('policy.values.none') } : text(plain(s.value));
   // A setting this screen has no words for yet is still shown, under its JSON path, never hidden.
-  return { ...s, section: words?.section ?? 'Other settings', label: words?.label ?? s.path, shown };
+  return { ...s, section: words?.section ?? 'other', label: words ? t(words.label) : s.path, shown };
 }
 
 /** Settings grouped in the screen's section order, each section in the order of `WORDS`. */
-export function groupSettings(settings: readonly PolicySetting[]): { section: string; settings: SettingView[] }[] {
+export function groupSettings(settings: readonly PolicySetting[]): { section: SectionId; settings: SettingView[] }[] {
   const order = Object.keys(WORDS);
   const rank = (path: string) => (order.includes(path) ? order.indexOf(path) : order.length);
   const views = settings.map(describeSetting).sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
