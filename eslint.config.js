@@ -150,13 +150,31 @@ export default tseslint.config(
   },
   {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    ignores: ['electron/main/app-cli.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             into('host', 'The browser shell is never part of the packaged app; the Electron shell must not import it.'),
-            into('cli', 'The Electron shell must not import the command line.'),
+            into('cli', 'The Electron shell must not import the command line (IT\'s kiosk commands come in through app-cli.ts only).'),
+            into('renderer', 'The main process must not import renderer code.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The installed app's own commands: IT's kiosk tools, never the packer or the browser shell.
+    files: ['electron/main/app-cli.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            into('host', 'The browser shell is never part of the packaged app.'),
+            { regex: '(^|/)cli/(main|serve)\\.ts$', message: 'The development command and the browser shell are not part of the kiosk app.' },
+            { regex: '(^|/)cli/commands/(keygen|pack|verify|ingest)\\.ts$', message: 'Corporate-side and import tools are not part of the kiosk app.' },
             into('renderer', 'The main process must not import renderer code.'),
           ],
         },

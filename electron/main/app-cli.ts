@@ -6,6 +6,7 @@
 import { auditCommand } from '../cli/commands/audit.ts';
 import { credentialsCommand } from '../cli/commands/credentials.ts';
 import { policyCommand } from '../cli/commands/policy.ts';
+import { processIO } from '../cli/command.ts';
 import type { CliCommand, CliIO } from '../cli/command.ts';
 import { runCommands } from '../cli/dispatch.ts';
 
@@ -26,6 +27,6 @@ export function appCliArgs(argv: readonly string[], defaultApp: boolean): string
   return [...args];
 }
 
-export function runAppCli(args: readonly string[], io: CliIO): Promise<number> {
+export function runAppCli(args: readonly string[], io: CliIO = processIO()): Promise<number> {
   return runCommands(args, io, APP_COMMANDS, 'Airlock');
 }

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { EVENT_CHANNEL } from '../../common/method-names.ts';
-import { processIO } from '../cli/command.ts';
 import { egressHostsFor } from '../platforms/hosts.ts';
 import { openCore } from '../services/core.ts';
 import { defaultPolicyPath, loadPolicy } from '../services/policy/policy.ts';
@@ -146,7 +145,7 @@ async function start(): Promise<void> {
 }
 
 if (command !== null) {
-  runAppCli(command, processIO()).then(
+  runAppCli(command).then(
     (code) => app.exit(code),
     (err: unknown) => {
       process.stderr.write(`airlock: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -47,6 +47,20 @@ describe('lint enforces the process boundaries', () => {
     expect(await boundaryErrors('electron/main/example.ts', "import { startBrowserShell } from '../host/server.ts';\nexport const x = startBrowserShell;\n")).not.toEqual([]);
   });
 
+  it('lets only app-cli.ts bring IT\'s kiosk commands into the Electron shell, and never the packer or the browser shell', async () => {
+    const policy = "import { policyCommand } from '../cli/commands/policy.ts';\nexport const x = policyCommand;\n";
+    expect(await boundaryErrors('electron/main/app-cli.ts', policy)).toEqual([]);
+    expect(await boundaryErrors('electron/main/main.ts', policy)).not.toEqual([]);
+    for (const code of [
+      "import { packCommand } from '../cli/commands/pack.ts';\nexport const x = packCommand;\n",
+      "import { serveCommand } from '../cli/serve.ts';\nexport const x = serveCommand;\n",
+      "import { runCli } from '../cli/main.ts';\nexport const x = runCli;\n",
+      "import { startBrowserShell } from '../host/server.ts';\nexport const x = startBrowserShell;\n",
+    ]) {
+      expect(await boundaryErrors('electron/main/app-cli.ts', code), code).not.toEqual([]);
+    }
+  });
+
   it('keeps raw network access out of services and platforms, except the egress client', async () => {
     const code = "import https from 'node:https';\nexport const x = https;\n";
     expect((await boundaryErrors('electron/services/publish/example.ts', code)).join('\n')).toMatch(/createEgressClient/);
