@@ -8,17 +8,20 @@ import { ApiError, call, subscribe } from '../api/client.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { formatBytes } from '../format.ts';
 import { PublishActivityList, usePublishActivity } from '../training/publish-activity.tsx';
-import { formatWhen, platformName, TIKTOK_PRIVACY } from './posts/post-words.ts';
+import { platformName, TIKTOK_PRIVACY } from './posts/post-words.ts';
+import { formatWhen } from '../format.ts';
+import { t as translate, useTranslation } from '../i18n/index.ts';
 
 const REFRESH_MS = 3_000;
 
-const audienceWords = (audience: string): string => TIKTOK_PRIVACY.find((p) => p.value === audience)?.label ?? (audience || 'Not recorded');
+const audienceWords = (audience: string): string => TIKTOK_PRIVACY.find((p) => p.value === audience)?.label ?? (audience || translate('feed.notRecorded'));
 
 function FeedPost({ post }: { post: TrainingFeedPost }) {
   const when = formatWhen(post.publishedAt);
+  const { t } = useTranslation();
   return (
     <li>
-      <article className="feed-post" aria-label={`Post by @${post.account}, ${when}`}>
+      <article className="feed-post" aria-label={t('feed.postBy', { account: post.account, when })}>
         <header className="feed-post__header">
           <span className="feed-post__avatar" aria-hidden="true">
             {Array.from(post.account)[0]?.toUpperCase() ?? '•'}
@@ -26,16 +29,16 @@ function FeedPost({ post }: { post: TrainingFeedPost }) {
           <span className="feed-post__who">
             <span className="feed-post__account">@{post.account}</span>
             <span className="feed-post__meta">
-              {platformName(post.platform)} simulator · <time dateTime={post.publishedAt}>{when}</time>
+              {t('feed.simulator', { platform: platformName(post.platform) })} · <time dateTime={post.publishedAt}>{when}</time>
             </span>
           </span>
         </header>
         <p className="feed-post__caption">{post.caption}</p>
         <p className="feed-post__facts">
           <span>
-            Who can see it: <strong>{audienceWords(post.audience)}</strong>
+            {t('feed.whoCanSee')} <strong>{audienceWords(post.audience)}</strong>
           </span>
-          {post.bytes > 0 ? <span>Video, {formatBytes(post.bytes)}</span> : null}
+          {post.bytes > 0 ? <span>{t('feed.video', { size: formatBytes(post.bytes) })}</span> : null}
         </p>
       </article>
     </li>
@@ -46,6 +49,7 @@ export function FeedScreen() {
   const [posts, setPosts] = useState<TrainingFeedPost[] | null>(null);
   const [error, setError] = useState<AirlockErrorValue | null>(null);
   const activity = usePublishActivity();
+  const { t } = useTranslation();
 
   useEffect(() => {
     let live = true;
@@ -57,7 +61,7 @@ export function FeedScreen() {
           setError(null);
         },
         (err: unknown) => {
-          if (live) setError(err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: 'The feed could not be loaded.', detail: String(err) });
+          if (live) setError(err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: translate('feed.loadFailed'), detail: String(err) });
         },
       );
     void refresh();
@@ -75,33 +79,33 @@ export function FeedScreen() {
   return (
     <section aria-labelledby="feed-title" className="stack feed">
       <header className="page-header">
-        <h1 id="feed-title">Feed</h1>
-        <p className="muted">What the TikTok simulator published in this training session, as the audience would see it. Read-only: nothing here reached the real TikTok.</p>
+        <h1 id="feed-title">{t('feed.title')}</h1>
+        <p className="muted">{t('feed.intro')}</p>
       </header>
       {activity.length > 0 ? (
         <section className="card feed__sending" aria-labelledby="feed-sending-title">
-          <h2 id="feed-sending-title">Sending now</h2>
+          <h2 id="feed-sending-title">{t('feed.sendingNow')}</h2>
           <PublishActivityList items={activity} />
         </section>
       ) : null}
       {error ? <ErrorNotice error={error} /> : null}
       {posts === null && !error ? (
         <p className="muted" role="status">
-          Loading the feed…
+          {t('feed.loading')}
         </p>
       ) : null}
       {posts !== null && posts.length === 0 ? (
         <div className="empty-state" data-testid="feed-empty">
-          <p className="empty-state__title">Nothing published yet</p>
-          <p className="muted">Approve a post and choose “Publish now”. It appears here a few seconds later.</p>
+          <p className="empty-state__title">{t('feed.empty')}</p>
+          <p className="muted">{t('feed.emptyHint')}</p>
         </div>
       ) : null}
       {posts !== null && posts.length > 0 ? (
         <>
           <p className="muted" role="status">
-            {posts.length} {posts.length === 1 ? 'post' : 'posts'}, newest first
+            {t('feed.count', { count: posts.length })}
           </p>
-          <ol className="feed-list" aria-label="Published posts, newest first" data-testid="feed-list">
+          <ol className="feed-list" aria-label={t('feed.list')} data-testid="feed-list">
             {posts.map((p, i) => (
               <FeedPost key={`${p.publishedAt}:${i}`} post={p} />
             ))}

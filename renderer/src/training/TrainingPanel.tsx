@@ -7,31 +7,32 @@ import { Dialog } from '../screens/posts/Dialog.tsx';
 import { platformName } from '../screens/posts/post-words.ts';
 import { useTourStore } from './tour-store.ts';
 import { useTrainingStore } from './training-store.ts';
+import { useTranslation } from '../i18n/index.ts';
 
 function ResetDialog({ onClose }: { onClose: () => void }) {
   const { reset, resetting, error } = useTrainingStore();
+  const { t } = useTranslation();
   return (
     <Dialog
-      title="Reset training?"
+      title={t('training.resetTitle')}
       onClose={() => (resetting ? undefined : onClose())}
       actions={
         <>
           <button type="button" className="button button--danger" disabled={resetting} onClick={() => void reset()}>
-            {resetting ? 'Resetting…' : 'Reset training'}
+            {resetting ? t('training.resetting') : t('training.reset')}
           </button>
           <button type="button" className="button button--secondary" disabled={resetting} data-autofocus onClick={onClose}>
-            Keep working
+            {t('training.keepWorking')}
           </button>
         </>
       }
     >
       <p>
-        <strong>Everything done in this session is deleted:</strong> imported files, posts, the feed and the audit log. The training staff, sticks and demo account start again as new, and everyone
-        is signed out.
+        <strong>{t('training.resetWarning')}</strong> {t('training.resetExplain')}
       </p>
       {resetting ? (
         <p role="status" className="training-reset__status">
-          Starting a clean session. The screen reloads in a moment.
+          {t('training.starting')}
         </p>
       ) : null}
       {error ? <ErrorNotice error={error} /> : null}
@@ -44,6 +45,7 @@ export function TrainingPanel() {
   const startTour = useTourStore((s) => s.start);
   const [confirmReset, setConfirmReset] = useState(false);
   const bodyId = useId();
+  const { t } = useTranslation();
 
   useEffect(() => {
     void load();
@@ -52,42 +54,42 @@ export function TrainingPanel() {
 
   const accounts = status?.accounts ?? [];
   return (
-    <section className="training-panel" aria-label="Training tools" data-testid="training-panel">
+    <section className="training-panel" aria-label={t('training.tools')} data-testid="training-panel">
       <div className="training-panel__bar">
         <button type="button" className="training-panel__toggle" aria-expanded={expanded} aria-controls={bodyId} onClick={() => setExpanded(!expanded)}>
           <span aria-hidden="true" className="training-panel__chevron">
             ▸
           </span>{' '}
-          Training tools
+          {t('training.tools')}
         </button>
         <p className="training-panel__account">
           {accounts.length === 0 ? (
-            <span className="muted">No demo account connected</span>
+            <span className="muted">{t('training.noAccount')}</span>
           ) : (
             accounts.map((a) => (
               <span key={`${a.platform}:${a.name}`} className="training-panel__account-item">
-                <span aria-hidden="true">●</span> Demo account: {platformName(a.platform)} · <strong>{a.name}</strong>
+                <span aria-hidden="true">●</span> {t('training.demoAccount', { platform: platformName(a.platform) })} <strong>{a.name}</strong>
               </span>
             ))
           )}
         </p>
         <div className="training-panel__actions">
           <button type="button" className="button button--secondary" data-tour-start onClick={startTour}>
-            Start the guided tour
+            {t('training.startTour')}
           </button>
           <button type="button" className="button button--danger" onClick={() => setConfirmReset(true)}>
-            Reset training…
+            {t('training.resetOpen')}
           </button>
         </div>
       </div>
       <div id={bodyId} className="training-panel__body" hidden={!expanded}>
-        <ul className="training-sticks" aria-label="Virtual USB sticks">
+        <ul className="training-sticks" aria-label={t('training.sticks')}>
           {status?.sticks.map((s) => (
             <li key={s.stickId} className={`training-stick${s.inserted ? ' is-inserted' : ''}`}>
               <div className="training-stick__head">
                 <p className="training-stick__label">
                   {s.label}
-                  <span className="training-stick__state">{s.inserted ? '✓ Inserted' : 'Not inserted'}</span>
+                  <span className="training-stick__state">{s.inserted ? t('training.inserted') : t('training.notInserted')}</span>
                 </p>
                 {/* The stick's name is in the button's accessible name, and shown right beside it. */}
                 <button
@@ -98,7 +100,7 @@ export function TrainingPanel() {
                   disabled={busyStick !== null}
                   onClick={() => void toggleStick(s.stickId)}
                 >
-                  {busyStick === s.stickId ? 'Working…' : s.inserted ? 'Remove' : 'Insert'}
+                  {busyStick === s.stickId ? t('training.working') : s.inserted ? t('training.remove') : t('training.insert')}
                   <span className="visually-hidden"> {s.label}</span>
                 </button>
               </div>
@@ -108,7 +110,7 @@ export function TrainingPanel() {
             </li>
           ))}
         </ul>
-        {!status && !error ? <p className="muted">Loading the training sticks…</p> : null}
+        {!status && !error ? <p className="muted">{t('training.loadingSticks')}</p> : null}
       </div>
       {error && !confirmReset ? <ErrorNotice error={error} /> : null}
       {confirmReset ? <ResetDialog onClose={() => setConfirmReset(false)} /> : null}

@@ -5,6 +5,7 @@ import { subscribe } from '../api/client.ts';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { formatBytes } from '../format.ts';
 import { platformName } from '../screens/posts/post-words.ts';
+import { useTranslation } from '../i18n/index.ts';
 
 export interface PublishActivity {
   key: string;
@@ -55,31 +56,26 @@ export function usePublishActivity(): PublishActivity[] {
   return [...items.values()];
 }
 
-const PHASE_WORDS: Record<string, string> = {
-  creating: 'Getting ready to upload',
-  uploading: 'Uploading the cleaned video',
-  processing: 'The platform is processing it',
-};
-
-const OUTCOME_WORDS = { published: '✓ Published', failed: '✕ Failed: the reason is in the audit log', waiting: '◷ Could not reach the platform; Airlock will try again' } as const;
+const PHASES = ['creating', 'uploading', 'processing'];
 
 /** One progress bar per upload in flight, or nothing when nothing is going out. */
 export function PublishActivityList({ items, idle }: { items: PublishActivity[]; idle?: string }) {
+  const { t } = useTranslation();
   if (items.length === 0) return idle ? <p className="muted">{idle}</p> : null;
   return (
-    <ul className="publish-activity" aria-label="Sending now">
+    <ul className="publish-activity" aria-label={t('training.activity.list')}>
       {items.map((a) => (
         <li key={a.key}>
           {a.outcome === 'sending' ? (
             <ProgressBar
-              label={`${platformName(a.platform)}: ${PHASE_WORDS[a.phase] ?? 'Sending'}`}
+              label={t('training.activity.label', { platform: platformName(a.platform), phase: PHASES.includes(a.phase) ? t(`training.activity.${a.phase}`) : t('training.activity.sending') })}
               value={a.bytesTotal > 0 ? a.bytesDone : 0}
               max={a.bytesTotal}
-              detail={a.bytesTotal > 0 ? `${formatBytes(a.bytesDone)} of ${formatBytes(a.bytesTotal)}` : undefined}
+              detail={a.bytesTotal > 0 ? t('training.activity.progress', { done: formatBytes(a.bytesDone), total: formatBytes(a.bytesTotal) }) : undefined}
             />
           ) : (
             <p className={`publish-activity__done publish-activity__done--${a.outcome}`} role="status">
-              {platformName(a.platform)}: {OUTCOME_WORDS[a.outcome]}
+              {platformName(a.platform)}: {t(`training.activity.${a.outcome}`)}
             </p>
           )}
         </li>
