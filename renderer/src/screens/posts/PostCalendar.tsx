@@ -68,7 +68,7 @@ export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
   const title = view === 'month' ? monthTitle(anchor) : weekTitle(weeks[0]!);
   const grid = useRef<HTMLDivElement>(null);
   // What should have focus after the next render: a day moved to by keyboard, or a moved post.
-  const focusNext = useRef<{ day?: DayKey; post?: string } | null>(null);
+  const focusNext = useRef<{ day: DayKey; post?: string } | null>(null);
   const [dropDay, setDropDay] = useState<DayKey | null>(null);
 
   const byDay = new Map<DayKey, PostSummary[]>();
@@ -81,7 +81,8 @@ export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
   useEffect(() => {
     const want = focusNext.current;
     if (!want || !grid.current) return;
-    const el = want.post ? grid.current.querySelector<HTMLElement>(`[data-post-id="${want.post}"]`) : grid.current.querySelector<HTMLElement>(`[data-day="${want.day}"]`);
+    const day = `[data-day="${want.day}"]`;
+    const el = grid.current.querySelector<HTMLElement>(want.post ? `${day} [data-post-id="${want.post}"]` : day);
     if (el) {
       el.focus();
       focusNext.current = null;
@@ -97,8 +98,10 @@ export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
     if (post.state !== 'scheduled' || !post.scheduleAt) return;
     if (dayOf(post.scheduleAt, zone) === target) return;
     const at = moveToDay(post.scheduleAt, target, zone);
+    const from = dayOf(post.scheduleAt, zone);
     const moved = await reschedule(post, at, QUEUE_WORDS.moved(captionOf(post), formatWhen(at)));
-    focusNext.current = { post: post.id };
+    // Focus follows the post to its new day (or stays with it when the move was refused).
+    focusNext.current = { post: post.id, day: moved ? target : from };
     if (moved) setAnchor(target);
   };
 
@@ -189,7 +192,6 @@ export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
                   tabIndex={day === anchor ? 0 : -1}
                   aria-current={isToday ? 'date' : undefined}
                   aria-selected={day === anchor}
-                  aria-label={`${longDay(day)}${isToday ? `, ${W.today()}` : ''}: ${W.posts(posts.length)}`}
                   onKeyDown={(e) => onDayKey(day, e)}
                   onFocus={(e) => {
                     if (e.target === e.currentTarget && day !== anchor) setAnchor(day);
@@ -202,9 +204,11 @@ export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
                   onDragLeave={() => setDropDay((d) => (d === day ? null : d))}
                   onDrop={(e) => onDrop(day, e)}
                 >
-                  <span className="calendar__date" aria-hidden="true">
-                    {parseKey(day).day}
+                  <span className="calendar__date">
+                    <span aria-hidden="true">{parseKey(day).day}</span>
+                    <span className="visually-hidden">{longDay(day)}</span>
                     {isToday ? <span className="calendar__today">{W.today()}</span> : null}
+                    <span className="visually-hidden">{W.posts(posts.length)}</span>
                   </span>
                   {shown.length > 0 ? (
                     <ul className="calendar__posts">

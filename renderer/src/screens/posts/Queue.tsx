@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { PostSummary } from '../../../../common/contract.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { formatNumber } from '../../format.ts';
 import { useTranslation } from '../../i18n/index.ts';
 import { fromFields, toFields } from './calendar-dates.ts';
 import { Dialog } from './Dialog.tsx';
@@ -141,7 +142,7 @@ export function Queue({ onOpen, onNew }: { onOpen: (id: string) => void; onNew: 
       </div>
 
       {message ? (
-        <div role={message.kind === 'error' ? 'alert' : 'status'} className={`queue-message queue-message--${message.kind}`} data-testid="queue-message">
+        <div role={message.kind === 'error' ? undefined : 'status'} className={`queue-message queue-message--${message.kind}`} data-testid="queue-message">
           {message.kind === 'error' && message.error ? <ErrorNotice error={message.error} /> : <p>{message.text}</p>}
         </div>
       ) : null}
@@ -153,7 +154,7 @@ export function Queue({ onOpen, onNew }: { onOpen: (id: string) => void; onNew: 
             {FILTERS.map((f) => (
               <button key={f.id} type="button" className="post-filter" aria-pressed={filter === f.id} onClick={() => setFilter(f.id)}>
                 {f.label}
-                <span className="post-filter__count">{counts[f.id] ?? '–'}</span>
+                <span className="post-filter__count">{counts[f.id] === undefined ? '–' : formatNumber(counts[f.id]!)}</span>
               </button>
             ))}
           </div>
