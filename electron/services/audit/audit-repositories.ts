@@ -144,6 +144,9 @@ export function auditPage(db: Db, a: { afterSeq: number; limit: number }): Audit
 export const auditRepositories = {
   'audit.append': (db: Db, a: AuditAppend): AuditRow => appendAuditEntry(db, a),
 
+  /** Several entries in order, in one transaction: all of them are chained, or none. */
+  'audit.appendMany': (db: Db, a: { entries: AuditAppend[] }): AuditRow[] => db.transaction(() => a.entries.map((entry) => appendAuditEntry(db, entry))).immediate(),
+
   /** Newest first, for the audit screen; `total` counts every match for paging. */
   'audit.list': (db: Db, q: AuditListQuery): { rows: AuditRow[]; total: number } => {
     const where: string[] = [];
