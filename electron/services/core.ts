@@ -26,7 +26,8 @@ import { startTraining, type TrainingSession } from './training/training-service
 import { egressHostsFor } from '../platforms/hosts.ts';
 import { parseProxyServer } from './egress/proxy-tunnel.ts';
 import type { Resolver } from './egress/http-client.ts';
-import { createBlueskyAdapter } from '../platforms/bluesky/adapter.ts';
+import type { PlatformAdapter } from '../platforms/adapter.ts';
+import { checkPostForPlatform } from '../platforms/post-rules.ts';
 import { createMastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { createTikTokAdapter } from '../platforms/tiktok/adapter.ts';
 import { EgressLog } from './egress/egress-log.ts';
@@ -109,6 +110,21 @@ export interface AirlockCore {
   /** The clean-library file behind a `/_airlock/media/<sha256>` path, or null. */
   libraryFile(urlPath: string): Promise<LibraryFile | null>;
   close(): Promise<void>;
+}
+
+/**
+ * An adapter whose code loads on its first publish. The Bluesky client library takes most of a
+ * second to load, which every start (and every restart after a crash) would otherwise pay.
+ */
+function lazyAdapter(platform: PlatformAdapter['platform'], load: () => Promise<PlatformAdapter>): PlatformAdapter {
+  let loaded: Promise<PlatformAdapter> | undefined;
+  const adapter = () => (loaded ??= load());
+  return {
+    platform,
+    check: (facts) => checkPostForPlatform(platform, facts),
+    publish: async (request, context) => (await adapter()).publish(request, context),
+    reconcile: async (request, context) => (await adapter()).reconcile(request, context),
+  };
 }
 
 export async function openCore(options: CoreOptions): Promise<AirlockCore> {
@@ -261,7 +277,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     http: egress,
     adapters: {
       tiktok: createTikTokAdapter({ appCredentials: () => vault.loadAppCredentials('tiktok'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) }),
-      bluesky: createBlueskyAdapter(),
+      bluesky: lazyAdapter('bluesky', async () => (await import('../platforms/bluesky/adapter.ts')).createBlueskyAdapter()),
       mastodon: createMastodonAdapter(),
     },
     now,

@@ -3,7 +3,6 @@
 // Disconnecting ends that session with com.atproto.server.deleteSession.
 import { AirlockError } from '../../../common/errors.ts';
 import type { AppPasswordDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { connectBlueskyAccount } from './adapter.ts';
 import { readBlueskyCredentials } from './bluesky-session.ts';
 
 export const blueskyConnect: AppPasswordDescriptor = {
@@ -13,6 +12,8 @@ export const blueskyConnect: AppPasswordDescriptor = {
   defaultService: 'https://bsky.social',
 
   async connect(ctx, input) {
+    // Loaded when used: the Bluesky client library takes most of a second to load at start.
+    const { connectBlueskyAccount } = await import('./adapter.ts');
     const connected = await connectBlueskyAccount({ http: ctx.http, apiBase: ctx.endpoints.apiOrigin, identifier: input.identifier, appPassword: input.appPassword });
     return { accountId: connected.did, displayName: `@${connected.handle}`, credentials: connected.credentials };
   },
