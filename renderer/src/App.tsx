@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
 import { ImportScreen } from './screens/ImportScreen.tsx';
+import { AccountsScreen } from './screens/AccountsScreen.tsx';
 import { AdminScreen } from './screens/AdminScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
 import { DiagnosticsScreen } from './screens/DiagnosticsScreen.tsx';
@@ -26,6 +27,7 @@ const SCREENS = [
   { id: 'posts', label: 'nav.posts' },
   { id: 'audit', label: 'nav.audit' },
   { id: 'staff', label: 'nav.staff' },
+  { id: 'accounts', label: 'nav.accounts' },
   { id: 'policy', label: 'nav.policy' },
   { id: 'diagnostics', label: 'nav.diagnostics' },
   // Training mode only: what the platform simulator published.
@@ -112,6 +114,7 @@ export function App() {
         {me && screen === 'posts' ? <PostsScreen /> : null}
         {me && screen === 'audit' ? <AuditScreen /> : null}
         {me && screen === 'staff' ? <StaffScreen /> : null}
+        {me && screen === 'accounts' ? <AccountsScreen /> : null}
         {me && screen === 'policy' ? <AdminScreen /> : null}
         {me && screen === 'diagnostics' ? <DiagnosticsScreen /> : null}
         {me && training && screen === 'feed' ? <FeedScreen /> : null}
