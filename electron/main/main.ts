@@ -4,12 +4,14 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { AirlockError } from '../../common/errors.ts';
 import { EVENT_CHANNEL } from '../../common/method-names.ts';
 import { egressHostsFor } from '../platforms/hosts.ts';
 import { openCore } from '../services/core.ts';
 import { defaultPolicyPath, loadPolicy } from '../services/policy/policy.ts';
 import { appCliArgs, runAppCli } from './app-cli.ts';
 import { CRASH_PAGE_URL, recoverFromCrashes } from './crash-recovery.ts';
+import { lockOnStartupFailure, policyFailurePage, STARTUP_FAILURE_PAGE_URL, startupFailurePage } from './startup-failure.ts';
 import { denyPermissions, lockDownWebContents } from './hardening.ts';
 import { registerApiHandlers } from './ipc.ts';
 import { openAuthWindow } from './oauth-window.ts';
@@ -26,6 +28,8 @@ lockDownWebContents(app);
 const command = appCliArgs(process.argv, process.defaultApp === true);
 if (command === null && !app.requestSingleInstanceLock()) app.quit();
 
+const policyPath = process.env.AIRLOCK_POLICY ?? defaultPolicyPath();
+
 async function start(): Promise<void> {
   await app.whenReady();
   denyPermissions(session.defaultSession);
@@ -33,7 +37,7 @@ async function start(): Promise<void> {
 
   const appRoot = app.getAppPath();
 
-  const policy = await loadPolicy(process.env.AIRLOCK_POLICY ?? defaultPolicyPath());
+  const policy = await loadPolicy(policyPath);
   const lockdown = lockdownSettings(policy, app.isPackaged);
   // Bound once the window exists; `app.exitKiosk` has checked the admin's secret before this runs.
   let leaveKiosk: (() => void) | null = null;
@@ -69,7 +73,7 @@ async function start(): Promise<void> {
       // Already on stderr; an audit failure is reported by the audit log itself.
     });
   };
-  const guard = { allowDevTools: !app.isPackaged, proxy: lockdown.proxy, log: logRefusal, ownPages: [CRASH_PAGE_URL] };
+  const guard = { allowDevTools: !app.isPackaged, proxy: lockdown.proxy, log: logRefusal, ownPages: [CRASH_PAGE_URL, STARTUP_FAILURE_PAGE_URL, policyFailurePage(policyPath)] };
   // The main window talks only to window.airlock, so its session has no network at all.
   await guardSession(session.defaultSession, { ...guard, ...NO_NETWORK, requester: 'renderer' });
   // Sign-in pages (an OAuth window, when one is added) get their own partition, limited to the
@@ -154,7 +158,10 @@ if (command !== null) {
   );
 } else {
   start().catch((err: unknown) => {
-    process.stderr.write(`Airlock could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    app.exit(1);
+    const detail = err instanceof AirlockError && err.detail ? ` (${err.detail})` : '';
+    process.stderr.write(`Airlock could not start: ${err instanceof Error ? err.message : String(err)}${detail}\n`);
+    // A packaged kiosk stays locked on a page that says why, rather than leaving staff at the
+    // desktop or starting with defaults; if even that fails, it quits.
+    lockOnStartupFailure({ app, BrowserWindow }, startupFailurePage(err, policyPath), app.isPackaged).catch(() => app.exit(1));
   });
 }

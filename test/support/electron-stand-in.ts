@@ -4,7 +4,7 @@
 // only what that code touches: ipcMain, the sender frame of an event, and the events and
 // setters of app, sessions, web contents, windows and the menu that the lockdown uses.
 // They record what was set and let a test fire the events Chromium would.
-import type { App, BrowserWindow, IpcMainInvokeEvent, Menu, ProxyConfig, Session, WebContents } from 'electron';
+import type { App, BrowserWindow, BrowserWindowConstructorOptions, IpcMainInvokeEvent, Menu, ProxyConfig, Session, WebContents } from 'electron';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
@@ -185,6 +185,18 @@ export class WebContentsStandIn extends EmitterStandIn {
 
 export class BrowserWindowStandIn extends EmitterStandIn {
   readonly webContents = new WebContentsStandIn();
+  /** What the code under test passed to `new BrowserWindow(...)`. */
+  readonly options: BrowserWindowConstructorOptions | undefined;
+  readonly loadedUrls: string[] = [];
+
+  constructor(options?: BrowserWindowConstructorOptions) {
+    super();
+    this.options = options;
+  }
+
+  async loadURL(url: string): Promise<void> {
+    this.loadedUrls.push(url);
+  }
 
   /** Asks the window to close (Alt+F4, the close button, window.close()); true when it would. */
   tryClose(): boolean {

@@ -149,7 +149,7 @@ describe('main.ts: what happens before the window exists', () => {
     const settings = literalProperties(guard!.initializer as ts.ObjectLiteralExpression);
     expect(settings.get('proxy')).toBe('lockdown.proxy');
     expect(settings.get('allowDevTools')).toBe('!app.isPackaged');
-    expect(settings.get('ownPages')).toBe('[CRASH_PAGE_URL]');
+    expect(settings.get('ownPages')).toBe('[CRASH_PAGE_URL, STARTUP_FAILURE_PAGE_URL, policyFailurePage(policyPath)]');
     for (const call of callsTo('guardSession')) expect(call.arguments[1]!.getText(source)).toMatch(/^\{\s*\.\.\.guard,/);
   });
 
