@@ -7,6 +7,7 @@ import { firstFound } from './find-element.ts';
 import { PublishActivityList, usePublishActivity } from './publish-activity.tsx';
 import { TOUR_STEPS, type TourStep } from './tour-steps.ts';
 import { useTourStore } from './tour-store.ts';
+import { useTranslation } from '../i18n/index.ts';
 
 /** How often the ring looks for its control again while screens change underneath. */
 const FOLLOW_MS = 250;
@@ -85,9 +86,10 @@ function useStepTarget(step: TourStep, cardRef: RefObject<HTMLElement | null>): 
 
 function TourPublishing() {
   const items = usePublishActivity();
+  const { t } = useTranslation();
   return (
     <div className="tour-card__publishing">
-      <PublishActivityList items={items} idle="Nothing is being sent right now. It starts a moment after “Publish now”." />
+      <PublishActivityList items={items} idle={t('tourCard.idle')} />
     </div>
   );
 }
@@ -102,6 +104,7 @@ function TourCard() {
   const textId = useId();
   const titleRef = useRef<HTMLHeadingElement>(null);
   const nextRef = useRef<HTMLButtonElement>(null);
+  const { t } = useTranslation();
 
   // Opening the tour moves focus into the card; closing it gives focus back to where it started.
   useEffect(() => {
@@ -141,9 +144,9 @@ function TourCard() {
       <div ref={cardRef} className={`tour-card tour-card--${found?.side ?? 'right'}`} data-tour-ui role="dialog" aria-modal="false" aria-labelledby={titleId} aria-describedby={textId} onKeyDown={onKeyDown} data-testid="tour">
         <div className="tour-card__head">
           <p className="tour-card__count">
-            Guided tour · Step {step + 1} of {TOUR_STEPS.length}
+            {t('tourCard.step', { step: step + 1, total: TOUR_STEPS.length })}
           </p>
-          <button type="button" className="tour-card__close" aria-label="Close the tour" onClick={close}>
+          <button type="button" className="tour-card__close" aria-label={t('tourCard.close')} onClick={close}>
             <span aria-hidden="true">✕</span>
           </button>
         </div>
@@ -152,25 +155,25 @@ function TourCard() {
         </div>
         <div aria-live="polite" className="tour-card__body">
           <h2 id={titleId} ref={titleRef} tabIndex={-1} className="tour-card__title">
-            {current.title}
+            {t(current.title)}
           </h2>
           <p id={textId} className="tour-card__text">
-            {current.text}
+            {t(current.text)}
           </p>
           <p className={`tour-card__where${found ? '' : ' tour-card__where--missing'}`} data-testid="tour-where">
             <span aria-hidden="true" className="tour-card__where-icon">
               {found ? '◎' : 'ℹ'}
             </span>
-            <span>{found ? found.where : current.missing}</span>
+            <span>{found ? t(found.where) : t(current.missing)}</span>
           </p>
         </div>
         {current.showsPublishing ? <TourPublishing /> : null}
         <div className="tour-card__actions">
           <button type="button" className="button button--secondary" onClick={back} disabled={step === 0}>
-            ← Back
+            {t('tourCard.back')}
           </button>
           <button type="button" className="button" ref={nextRef} onClick={next}>
-            {last ? 'Finish the tour' : 'Next →'}
+            {last ? t('tourCard.finish') : t('tourCard.next')}
           </button>
         </div>
       </div>

@@ -1,13 +1,14 @@
 // Finds the controls the guided tour points at the way a person would: a button by the words
 // on it, a field by its label, a navigation entry by its name. Other screens need no hooks for
-// the tour; only elements that are actually on screen count.
+// the tour; only elements that are actually on screen count. Names are matched in the active
+// language: a predicate can compare with the catalogue's words.
 const TOUR_ROOT = '[data-tour-ui]';
 
-export type Matcher = string | RegExp;
+export type Matcher = string | RegExp | ((name: string) => boolean);
 
 const nameOf = (el: Element): string => (el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ').trim();
 
-const matches = (text: string, wanted: Matcher): boolean => (typeof wanted === 'string' ? text === wanted : wanted.test(text));
+const matches = (text: string, wanted: Matcher): boolean => (typeof wanted === 'string' ? text === wanted : typeof wanted === 'function' ? wanted(text) : wanted.test(text));
 
 /** Rendered, not hidden, and not part of the tour itself. */
 export function isShown(el: Element | null): el is HTMLElement {
@@ -29,13 +30,13 @@ export const button = (name: Matcher, within = 'main') => (): HTMLElement | null
   first(document.querySelectorAll(`${within} button`), (el) => matches(nameOf(el), name));
 
 /** An entry of the main navigation in the top bar. */
-export const navItem = (name: string) => button(name, 'nav[aria-label="Main"]');
+export const navItem = (name: Matcher) => button(name, '.app-bar nav');
 
 /** The control a visible label names, e.g. the Caption text box. */
-export const field = (label: string) => (): HTMLElement | null => {
+export const field = (label: Matcher) => (): HTMLElement | null => {
   for (const l of document.querySelectorAll('main label')) {
     const words = l.querySelector(':scope > span')?.textContent?.trim();
-    if (words !== label) continue;
+    if (words === undefined || !matches(words, label)) continue;
     const control = l.querySelector('input, textarea, select');
     if (isShown(control)) return control;
   }

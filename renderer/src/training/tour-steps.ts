@@ -4,15 +4,17 @@
 import { useStaffStore } from '../state/staff-store.ts';
 import { button, byTestId, bySelector, field, navItem } from './find-element.ts';
 import { useTrainingStore } from './training-store.ts';
+import { i18n, t } from '../i18n/index.ts';
 
 export interface TourTarget {
   find: () => HTMLElement | null;
-  /** What to do with the ringed control, shown under the step's text. */
+  /** Catalogue key: what to do with the ringed control, shown under the step's text. */
   where: string;
 }
 
 export interface TourStep {
   id: string;
+  /** Catalogue keys of the step's words (tour.<id>.*). */
   title: string;
   text: string;
   targets: TourTarget[];
@@ -31,129 +33,137 @@ const reviewer = () => role() === 'approver' || role() === 'admin';
 const when = (condition: () => boolean, find: () => HTMLElement | null) => () => (condition() ? find() : null);
 
 const ferryRow = button(/ferry/i, 'main .post-list');
+
+/** A control named by catalogue `key`, in the active language. */
+const named =
+  (key: string, values: Record<string, unknown> = {}) =>
+  (name: string): boolean =>
+    name === t(key, values);
+/** Named by `key` once the catalogue has it; until then by its English words. */
+const namedOr = (key: string, english: string) => (name: string) => name === (i18n.exists(key) ? t(key) : english);
 const openTrainingBar = () => useTrainingStore.getState().setExpanded(true);
 
 export const TOUR_STEPS: readonly TourStep[] = [
   {
     id: 'sign-in',
-    title: 'Sign in as the author',
-    text: 'Everything in Airlock is done by a named person. Alex Author writes the post in this tour; the PINs are on the sign-in screen.',
+    title: 'tour.sign-in.title',
+    text: 'tour.sign-in.text',
     targets: [
-      { find: field('PIN for Alex Author'), where: 'Type Alex’s PIN and press “Sign in”.' },
-      { find: button('Alex Author'), where: 'Choose “Alex Author”.' },
-      { find: byTestId('signed-in-as'), where: 'Who is signed in is always shown here.' },
+      { find: field(named('signIn.pinFor', { name: 'Alex Author' })), where: 'tour.sign-in.where1' },
+      { find: button('Alex Author'), where: 'tour.sign-in.where2' },
+      { find: byTestId('signed-in-as'), where: 'tour.sign-in.where3' },
     ],
-    missing: 'Sign out, then choose Alex Author.',
+    missing: 'tour.sign-in.missing',
   },
   {
     id: 'insert',
-    title: 'Insert the USB stick',
-    text: 'A real kiosk reads a USB stick. In training, a virtual stick stands in: it appears on the Import screen exactly like a real one.',
-    targets: [{ find: byTestId('training-stick-harbour-day'), where: 'Press “Insert” for HARBOUR DAY in the training bar.' }],
-    missing: 'Open the training bar at the top and insert HARBOUR DAY.',
+    title: 'tour.insert.title',
+    text: 'tour.insert.text',
+    targets: [{ find: byTestId('training-stick-harbour-day'), where: 'tour.insert.where1' }],
+    missing: 'tour.insert.missing',
     onEnter: openTrainingBar,
   },
   {
     id: 'check',
-    title: 'Check the stick',
-    text: 'Airlock never opens anything by itself. A check reads the stick, tests the package’s signature and lists what it will and will not take.',
+    title: 'tour.check.title',
+    text: 'tour.check.text',
     targets: [
-      { find: when(signedIn, button(/^Check HARBOUR DAY$/)), where: 'Press “Check HARBOUR DAY”.' },
-      { find: navItem('Import'), where: 'Open Import in the top bar.' },
+      { find: when(signedIn, button(named('import.check', { label: 'HARBOUR DAY' }))), where: 'tour.check.where1' },
+      { find: navItem(named('nav.import')), where: 'tour.check.where2' },
     ],
-    missing: 'Sign in first; the check is on the Import screen.',
+    missing: 'tour.check.missing',
   },
   {
     id: 'removed',
-    title: 'See what was removed',
-    text: 'Importing copies the files and strips what they hide: the GPS position, the camera and the owner’s name. The library lists what was taken out of each file.',
+    title: 'tour.removed.title',
+    text: 'tour.removed.text',
     targets: [
-      { find: byTestId('report'), where: 'This is what Airlock took out of the photo or video.' },
-      { find: button('See what was removed in the library'), where: 'Press “See what was removed in the library”.' },
-      { find: button(/^Import \d+ files?$/), where: 'Press “Import” to copy and clean the files.' },
-      { find: navItem('Library'), where: 'Open Library in the top bar.' },
+      { find: byTestId('report'), where: 'tour.removed.where1' },
+      { find: button(named('import.openLibrary')), where: 'tour.removed.where2' },
+      { find: button((name) => name === t('import.importFiles', { count: Number(/\d+/.exec(name)?.[0] ?? NaN) })), where: 'tour.removed.where3' },
+      { find: navItem(named('nav.library')), where: 'tour.removed.where4' },
     ],
-    missing: 'Sign in first; the library is in the top bar.',
+    missing: 'tour.removed.missing',
   },
   {
     id: 'caption',
-    title: 'Edit the caption',
-    text: 'The import made draft posts. Change the caption: the TikTok preview below it follows as you type, and the checks say what each platform allows. Choose who can see it on TikTok.',
+    title: 'tour.caption.title',
+    text: 'tour.caption.text',
     targets: [
-      { find: field('Caption'), where: 'Change the caption here, then look at the preview further down.' },
-      { find: ferryRow, where: 'Open the ferry post.' },
-      { find: navItem('Posts'), where: 'Open Posts in the top bar.' },
+      { find: field(namedOr('posts.editor.caption', 'Caption')), where: 'tour.caption.where1' },
+      { find: ferryRow, where: 'tour.caption.where2' },
+      { find: navItem(named('nav.posts')), where: 'tour.caption.where3' },
     ],
-    missing: 'Sign in as Alex Author; the drafts are under Posts.',
+    missing: 'tour.caption.missing',
   },
   {
     id: 'submit',
-    title: 'Submit for approval',
-    text: 'A post cannot go out until a second person has checked it. Submitting sends it to them.',
+    title: 'tour.submit.title',
+    text: 'tour.submit.text',
     targets: [
-      { find: button('Submit for approval'), where: 'Press “Submit for approval”.' },
-      { find: when(signedIn, ferryRow), where: 'Open the ferry post.' },
-      { find: navItem('Posts'), where: 'Open Posts in the top bar.' },
+      { find: button(namedOr('posts.review.submit', 'Submit for approval')), where: 'tour.submit.where1' },
+      { find: when(signedIn, ferryRow), where: 'tour.submit.where2' },
+      { find: navItem(named('nav.posts')), where: 'tour.submit.where3' },
     ],
-    missing: 'Sign in as Alex Author and open the post.',
+    missing: 'tour.submit.missing',
   },
   {
     id: 'approve',
-    title: 'A second person approves',
-    text: 'The author cannot approve their own post. Sign out, sign in as Sam Approver, open the post and approve it.',
+    title: 'tour.approve.title',
+    text: 'tour.approve.text',
     targets: [
-      { find: button('Approve'), where: 'Press “Approve”.' },
-      { find: when(reviewer, ferryRow), where: 'Open the post waiting for approval.' },
-      { find: when(reviewer, navItem('Posts')), where: 'Open Posts in the top bar.' },
-      { find: when(signedIn, button('Sign out', '.app-bar')), where: 'Sign out first.' },
-      { find: field('PIN for Sam Approver'), where: 'Type Sam’s PIN and press “Sign in”.' },
-      { find: button('Sam Approver'), where: 'Choose “Sam Approver”.' },
+      { find: button(namedOr('posts.review.approve', 'Approve')), where: 'tour.approve.where1' },
+      { find: when(reviewer, ferryRow), where: 'tour.approve.where2' },
+      { find: when(reviewer, navItem(named('nav.posts'))), where: 'tour.approve.where3' },
+      { find: when(signedIn, button(named('app.signOut'), '.app-bar')), where: 'tour.approve.where4' },
+      { find: field(named('signIn.pinFor', { name: 'Sam Approver' })), where: 'tour.approve.where5' },
+      { find: button('Sam Approver'), where: 'tour.approve.where6' },
     ],
-    missing: 'Sign in as Sam Approver and open the post.',
+    missing: 'tour.approve.missing',
   },
   {
     id: 'publish',
-    title: 'Schedule or publish',
-    text: 'Choose when the post goes out. The confirmation names every platform and account, and shows the final preview.',
+    title: 'tour.publish.title',
+    text: 'tour.publish.text',
     targets: [
-      { find: button('Publish now…'), where: 'Press “Publish now…”, or “Schedule…” to choose a time.' },
-      { find: button('Schedule…'), where: 'Press “Schedule…” to choose a time.' },
-      { find: when(reviewer, ferryRow), where: 'Open the approved post.' },
-      { find: navItem('Posts'), where: 'Open Posts in the top bar.' },
+      { find: button(namedOr('posts.review.publishNow', 'Publish now…')), where: 'tour.publish.where1' },
+      { find: button(namedOr('posts.review.schedule', 'Schedule…')), where: 'tour.publish.where2' },
+      { find: when(reviewer, ferryRow), where: 'tour.publish.where3' },
+      { find: navItem(named('nav.posts')), where: 'tour.publish.where4' },
     ],
-    missing: 'Sign in as Sam Approver and open the approved post.',
+    missing: 'tour.publish.missing',
   },
   {
     id: 'progress',
-    title: 'Watch it publish',
-    text: 'Airlock sends the cleaned video to the TikTok simulator. The post changes to “Publishing”, then to “Published”.',
+    title: 'tour.progress.title',
+    text: 'tour.progress.text',
     targets: [
-      { find: bySelector('main .post-header [data-testid="post-state"]'), where: 'The post’s state changes here.' },
-      { find: bySelector('main [data-testid="post-state"]'), where: 'Each post’s state is shown beside it.' },
-      { find: navItem('Posts'), where: 'Open Posts in the top bar.' },
+      { find: bySelector('main .post-header [data-testid="post-state"]'), where: 'tour.progress.where1' },
+      { find: bySelector('main [data-testid="post-state"]'), where: 'tour.progress.where2' },
+      { find: navItem(named('nav.posts')), where: 'tour.progress.where3' },
     ],
-    missing: 'Sign in to follow the post on the Posts screen.',
+    missing: 'tour.progress.missing',
     showsPublishing: true,
   },
   {
     id: 'feed',
-    title: 'See the post in the feed',
-    text: 'The Feed shows what the TikTok simulator received, as the audience would see it. Nothing left this machine.',
+    title: 'tour.feed.title',
+    text: 'tour.feed.text',
     targets: [
-      { find: byTestId('feed-list'), where: 'The newest post is at the top.' },
-      { find: navItem('Feed'), where: 'Open Feed in the top bar.' },
+      { find: byTestId('feed-list'), where: 'tour.feed.where1' },
+      { find: navItem(named('nav.feed')), where: 'tour.feed.where2' },
     ],
-    missing: 'Sign in; the Feed is in the top bar.',
+    missing: 'tour.feed.missing',
   },
   {
     id: 'audit',
-    title: 'Read the audit log',
-    text: 'Every step is recorded: who imported, edited, submitted, approved and published, and when. Entries are sealed so they cannot be changed. Authors cannot read the log; Sam and Tara can.',
+    title: 'tour.audit.title',
+    text: 'tour.audit.text',
     targets: [
-      { find: bySelector('main .audit-table'), where: 'Newest first. Open an entry to see what it recorded.' },
-      { find: when(reviewer, navItem('Audit log')), where: 'Open Audit log in the top bar.' },
-      { find: navItem('Audit log'), where: 'Open Audit log in the top bar (as Sam or Tara).' },
+      { find: bySelector('main .audit-table'), where: 'tour.audit.where1' },
+      { find: when(reviewer, navItem(named('nav.audit'))), where: 'tour.audit.where2' },
+      { find: navItem(named('nav.audit')), where: 'tour.audit.where3' },
     ],
-    missing: 'Sign in as Sam Approver or Tara Trainer; the log is in the top bar.',
+    missing: 'tour.audit.missing',
   },
 ];
