@@ -9,8 +9,10 @@ export const PLATFORM_HOSTS: Record<PlatformId, readonly string[]> = {
   bluesky: ['bsky.social', 'public.api.bsky.app'],
   // §4: each organisation's own instance is added by policy.
   mastodon: [],
-  x: ['api.x.com', 'upload.x.com', 'x.com'],
-  youtube: ['www.googleapis.com', 'youtube.googleapis.com', 'oauth2.googleapis.com', 'accounts.google.com'],
+  // §2: API, token and media upload (the v2 media endpoints are on api.x.com), and the sign-in page.
+  x: ['api.x.com', 'x.com'],
+  // §5: API and resumable uploads, the token and revoke endpoint, and the sign-in page.
+  youtube: ['www.googleapis.com', 'oauth2.googleapis.com', 'accounts.google.com'],
   facebook: ['graph.facebook.com', 'rupload.facebook.com', 'www.facebook.com'],
   instagram: ['graph.facebook.com', 'rupload.facebook.com', 'www.facebook.com'],
   linkedin: ['api.linkedin.com', 'www.linkedin.com'],

@@ -30,6 +30,8 @@ import type { PlatformAdapter } from '../platforms/adapter.ts';
 import { checkPostForPlatform } from '../platforms/post-rules.ts';
 import { createMastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { createTikTokAdapter } from '../platforms/tiktok/adapter.ts';
+import { createXAdapter } from '../platforms/x/adapter.ts';
+import { createYouTubeAdapter } from '../platforms/youtube/adapter.ts';
 import { EgressLog } from './egress/egress-log.ts';
 import { EgressPolicy } from './egress/egress-policy.ts';
 import { createEgressClient, type EgressClient } from './egress/http-client.ts';
@@ -279,6 +281,8 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       tiktok: createTikTokAdapter({ appCredentials: () => vault.loadAppCredentials('tiktok'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) }),
       bluesky: lazyAdapter('bluesky', async () => (await import('../platforms/bluesky/adapter.ts')).createBlueskyAdapter()),
       mastodon: createMastodonAdapter(),
+      x: createXAdapter({ appCredentials: () => vault.loadAppCredentials('x') }),
+      youtube: createYouTubeAdapter({ appCredentials: () => vault.loadAppCredentials('youtube') }),
     },
     now,
     onEvent: (e) => {

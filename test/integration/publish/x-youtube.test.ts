@@ -1,0 +1,117 @@
+// A post for X and YouTube through the whole kiosk: approved and scheduled through the API,
+// published by the publisher with the adapters openCore wires, tokens from the real keychain,
+// and the X and YouTube simulators on 127.0.0.1 holding the post and the video afterwards.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostView } from '../../../common/contract.ts';
+import { startXSimulator, type XSimulator } from '../../../electron/platforms/x/simulator.ts';
+import { startYouTubeSimulator, type YouTubeSimulator } from '../../../electron/platforms/youtube/simulator.ts';
+import type { AirlockCore } from '../../../electron/services/core.ts';
+import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
+import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
+import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
+import { makeVideo } from '../../support/video-fixtures.ts';
+
+let keyring: KeyringSession;
+let x: XSimulator;
+let yt: YouTubeSimulator;
+let video: Buffer;
+
+beforeAll(async () => {
+  keyring = await startKeyringSession();
+  x = await startXSimulator({ processingPolls: 0 });
+  yt = await startYouTubeSimulator();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-x-youtube-'));
+  const clip = await readFile(await makeVideo(dir, 'ferry'));
+  // Padded with a free box after the movie, so it takes several segments and chunks.
+  const pad = Buffer.alloc(9 * 1024 * 1024);
+  pad.writeUInt32BE(pad.length, 0);
+  pad.write('free', 4, 'latin1');
+  video = Buffer.concat([clip, pad]);
+});
+
+afterAll(async () => {
+  await x?.stop();
+  await yt?.stop();
+  await keyring?.stop();
+});
+
+async function ok<T>(p: Promise<unknown>): Promise<T> {
+  const r = (await p) as { ok: boolean; value?: T; error?: unknown };
+  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
+  return r.value as T;
+}
+
+async function seedMedia(core: AirlockCore, sha256: string, bytes: number): Promise<string> {
+  const id = `media-${sha256.slice(0, 8)}`;
+  const sessionId = `seed-${id}`;
+  await core.store.call('imports.begin', { id: sessionId, startedAt: new Date().toISOString(), sourcePath: '/seed', volume: null });
+  await core.store.call('imports.commit', {
+    sessionId,
+    finishedAt: new Date().toISOString(),
+    package: null,
+    media: [{ id, kind: 'video', format: 'mp4', originalSha256: `${sha256.slice(0, 63)}0`, originalName: 'ferry.mp4', cleanSha256: sha256, cleanBytes: bytes, thumbnailSha256: null, width: 1280, height: 720, durationMs: 5000, reportJson: '{"mediaKind":"video","findings":[],"warnings":[]}', importSessionId: sessionId, createdAt: new Date().toISOString() }],
+    posts: [],
+    acceptedCount: 1,
+    rejectedCount: 0,
+    resultJson: '{}',
+  });
+  return id;
+}
+
+describe('publishing to X and YouTube through the kiosk', () => {
+  it('an approved post goes to both simulators once, and the post is marked published', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-data-'));
+    const core = await openTestCore({ dataDir: dir, allowLoopbackEgress: true, policy: testPolicy({ platforms: ['x', 'youtube'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: new KeychainSecretStore({ service: 'Airlock-publish-x-youtube-test' }) });
+    try {
+      await signInFirstAdmin(core);
+      const xTokens = x.issueTokens();
+      const xUser = x.accounts()[0]!;
+      await core.connectAccount(
+        { platform: 'x', account_id: xUser.id, display_name: `@${xUser.username} (simulator)`, api_base: x.origin, connected_by: 'test', simulated: true },
+        { accessToken: xTokens.access_token, refreshToken: xTokens.refresh_token!, expiresAt: Date.now() + xTokens.expires_in * 1000 },
+      );
+      const ytTokens = yt.issueTokens();
+      const channel = yt.channels()[0]!;
+      await core.connectAccount(
+        { platform: 'youtube', account_id: channel.id, display_name: `${channel.title} (simulator)`, api_base: yt.origin, connected_by: 'test', simulated: true },
+        { accessToken: ytTokens.access_token, refreshToken: ytTokens.refresh_token!, expiresAt: Date.now() + ytTokens.expires_in * 1000 },
+      );
+      const temp = path.join(core.blobs.tmpDir, 'clip.mp4');
+      await writeFile(temp, video);
+      const blob = await core.blobs.adoptFile(temp);
+      const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
+      const media = await seedMedia(core, blob.sha256, blob.bytes);
+      let post = await ok<PostView>(
+        core.call('posts.create', { caption: 'Ferry times change on Monday #harbour', targets: ['x', 'youtube'], options: { youtube: { title: 'New ferry times' } }, media: [{ mediaId: media, altText: 'A ferry leaving' }] }),
+      );
+      post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
+      await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
+      post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
+      post = await ok<PostView>(core.call('posts.schedule', { id: post.id, version: post.version, at: 'now' }));
+
+      await Promise.all([core.publisher.tick(), core.publisher.tick()]);
+      await core.publisher.tick();
+
+      const after = await ok<PostView>(core.call('posts.get', { id: post.id }));
+      const jobs = await core.store.call('publish.jobsForPost', { postId: post.id });
+      expect({ state: after.state, errors: jobs.map((j) => j.last_error_json) }).toEqual({ state: 'published', errors: [null, null] });
+      expect(x.feed()).toHaveLength(1);
+      expect(x.feed()[0]).toMatchObject({ text: 'Ferry times change on Monday #harbour', authorId: xUser.id });
+      expect(x.feed()[0]!.media[0]).toMatchObject({ type: 'video/mp4', sizeBytes: video.length });
+      expect(yt.feed()).toHaveLength(1);
+      expect(yt.feed()[0]).toMatchObject({ title: 'New ferry times', description: 'Ferry times change on Monday #harbour', channelId: channel.id, sizeBytes: video.length });
+      expect(yt.feed()[0]!.sha256).toBe(createHash('sha256').update(video).digest('hex'));
+      const log = await core.audit.list({ kind: 'publish.result', limit: 5 });
+      expect(log.entries.map((e) => e.details).sort((a, b) => String(a.platform).localeCompare(String(b.platform)))).toEqual([
+        expect.objectContaining({ platform: 'x', ok: true }),
+        expect.objectContaining({ platform: 'youtube', ok: true }),
+      ]);
+    } finally {
+      await core.close();
+    }
+  }, 60_000);
+});
