@@ -90,7 +90,7 @@ export async function scanSource(root: string, deps: ScanDeps): Promise<SourceSc
 }
 
 async function inspectSource(root: string, deps: ScanDeps): Promise<InspectedSource> {
-  const scan = await scanVolume(root, deps.scanLimits ?? {});
+  const scan = await scanVolume(root, deps.scanLimits ?? {}, { allowedTypes: deps.policy.media.allowedTypes });
   const refused = (error: AirlockErrorValue): InspectedSource => ({ scan, package: { kind: 'refused', error }, contents: null });
   const isControl = (p: string, name: string) => p.toLowerCase() === name;
   const hasManifest = [...scan.accepted, ...scan.rejected].some((f) => isControl(f.path, MANIFEST));

@@ -74,7 +74,15 @@ export interface ScanProgress {
   path: string;
 }
 
+/** The types a policy can allow (media.allowedTypes), as the classifier names their formats. */
+export const POLICY_MEDIA_TYPES = { jpeg: 'jpeg', png: 'png', webp: 'webp', mp4: 'mp4', mov: 'quicktime', text: 'text' } as const;
+export type PolicyMediaType = keyof typeof POLICY_MEDIA_TYPES;
+
+const TYPE_WORDS: Record<PolicyMediaType, string> = { jpeg: 'JPEG photos', png: 'PNG images', webp: 'WebP images', mp4: 'MP4 videos', mov: 'MOV videos', text: 'caption text files' };
+
 export interface ScanOptions {
+  /** Only these types are accepted (all when absent); the policy's media.allowedTypes. */
+  allowedTypes?: readonly PolicyMediaType[];
   /** HEIC is accepted only once the sanitiser can decode it safely. */
   heicDecoding?: boolean;
   signal?: AbortSignal;
@@ -329,6 +337,20 @@ class VolumeScan {
       if (verdict.kind) entry.kind = verdict.kind;
       if (verdict.mime) entry.mime = verdict.mime;
       this.reject(entry);
+      return;
+    }
+    const allowed = this.options.allowedTypes;
+    const type = (Object.keys(POLICY_MEDIA_TYPES) as PolicyMediaType[]).find((t) => POLICY_MEDIA_TYPES[t] === verdict.format);
+    if (allowed && type && !allowed.includes(type)) {
+      this.reject({
+        path: rel,
+        code: 'ingest.type-not-allowed',
+        reason: `This kiosk's policy does not accept ${TYPE_WORDS[type]}. It accepts ${allowed.map((t) => TYPE_WORDS[t]).join(', ')}.`,
+        detail: `${verdict.format} is not in media.allowedTypes`,
+        kind: verdict.kind,
+        mime: verdict.mime,
+        bytes: size,
+      });
       return;
     }
     const maxBytes = this.limits.maxBytes[verdict.kind];

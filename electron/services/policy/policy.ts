@@ -8,6 +8,7 @@ import type { PolicySummary } from '../../../common/contract.ts';
 import { PLATFORM_IDS } from '../../../common/platforms.ts';
 import { allowListEntryProblem } from '../egress/egress-policy.ts';
 import { privateRangeProblem } from '../egress/private-ranges.ts';
+import { POLICY_MEDIA_TYPES, type PolicyMediaType } from '../ingest/scan.ts';
 import { parsePublicKey } from '../package/keys.ts';
 
 
@@ -65,11 +66,17 @@ export const PolicySchema = z
           })
           .strict()
           .default({}),
+        /** What may come in at all; anything else on a stick is refused with the reason. */
+        allowedTypes: z
+          .array(z.enum(Object.keys(POLICY_MEDIA_TYPES) as [PolicyMediaType, ...PolicyMediaType[]]))
+          .min(1)
+          .refine((types) => new Set(types).size === types.length, 'lists a type twice')
+          .default([...(Object.keys(POLICY_MEDIA_TYPES) as PolicyMediaType[])]),
         /** "Use once" sticks: after an import, clear what was imported and leave a signed receipt. */
         consume: z.boolean().default(false),
       })
       .strict()
-      .default({ roots: [], limits: {}, consume: false }),
+      .default({ roots: [], limits: {}, allowedTypes: [...(Object.keys(POLICY_MEDIA_TYPES) as PolicyMediaType[])], consume: false }),
     idleLockMinutes: z.number().int().min(1).max(240).default(5),
     /** Full-screen kiosk with shortcuts filtered; on unless IT turns it off. */
     kioskMode: z.boolean().default(true),

@@ -38,6 +38,8 @@ export function shortKey(key: string): string {
   return body.length > 20 ? `${kind} ${body.slice(0, 8)}…${body.slice(-6)}` : `${kind} ${body}`;
 }
 
+const MEDIA_TYPES: readonly string[] = ['jpeg', 'png', 'webp', 'mp4', 'mov', 'text'];
+
 const WORDS: Record<string, SettingWords> = {
   '$.platforms': {
     section: 'platforms',
@@ -59,6 +61,11 @@ const WORDS: Record<string, SettingWords> = {
     section: 'sticks',
     label: 'policy.labels.roots',
     show: (v) => ({ kind: 'list', items: strings(v), mono: true, empty: t('policy.values.rootsNone') }),
+  },
+  '$.media.allowedTypes': {
+    section: 'sticks',
+    label: 'policy.labels.allowedTypes',
+    show: (v) => ({ kind: 'list', items: strings(v).map((type) => (MEDIA_TYPES.includes(type) ? t(`policy.values.types.${type}`) : type)), empty: t('policy.values.none') }),
   },
   '$.media.consume': { section: 'sticks', label: 'policy.labels.consume' },
   '$.media.limits.maxDepth': { section: 'sticks', label: 'policy.labels.maxDepth', show: count('policy.values.levels') },
