@@ -123,13 +123,14 @@ function scan(file: string): Scan {
       else if (first && ts.isTemplateExpression(first)) result.dynamicPrefixes.push(at(first, first.head.text));
     }
     // Keys held in tables and passed on (tour steps, audit kinds, policy labels).
-    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && looksLikeKey(node.text) && !ts.isImportDeclaration(node.parent)) result.keys.push(at(node, node.text));
+    const isCode = () => ts.isPropertyAssignment(node.parent) && node.parent.name.getText() === 'code';
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && looksLikeKey(node.text) && !ts.isImportDeclaration(node.parent) && !isCode()) result.keys.push(at(node, node.text));
     if (ts.isTemplateExpression(node) && looksLikeKey(node.head.text.replace(/\.$/, ''))) result.dynamicPrefixes.push(at(node, node.head.text));
     if (ts.isJsxAttribute(node) && node.name.getText() === 'i18nKey' && node.initializer && ts.isStringLiteral(node.initializer)) result.keys.push(at(node.initializer, node.initializer.text));
 
     // Text in <code> is a command or a path, the same in every language.
-    const inCode = ts.isJsxElement(node.parent) && node.parent.openingElement.tagName.getText() === 'code';
-    if (ts.isJsxText(node) && hasLetters(node.text) && !inCode) result.literals.push(at(node, node.text.trim()));
+    const inCode = () => ts.isJsxElement(node.parent) && node.parent.openingElement.tagName.getText() === 'code';
+    if (ts.isJsxText(node) && hasLetters(node.text) && !inCode()) result.literals.push(at(node, node.text.trim()));
     if (ts.isJsxAttribute(node) && USER_FACING_ATTRIBUTES.has(node.name.getText()) && node.initializer) {
       if (ts.isStringLiteral(node.initializer)) reportLiteral(node.initializer, node.initializer.text);
       else if (ts.isJsxExpression(node.initializer) && node.initializer.expression) rendered(node.initializer.expression, reportLiteral);
