@@ -123,7 +123,9 @@ function scan(file: string): Scan {
       else if (first && ts.isTemplateExpression(first)) result.dynamicPrefixes.push(at(first, first.head.text));
     }
     // Keys held in tables and passed on (tour steps, audit kinds, policy labels).
-    const isCode = () => ts.isPropertyAssignment(node.parent) && node.parent.name.getText() === 'code';
+    const isCode = () =>
+      (ts.isPropertyAssignment(node.parent) && node.parent.name.getText() === 'code') ||
+      (ts.isBinaryExpression(node.parent) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(node.parent.operatorToken.kind));
     if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && looksLikeKey(node.text) && !ts.isImportDeclaration(node.parent) && !isCode()) result.keys.push(at(node, node.text));
     if (ts.isTemplateExpression(node) && looksLikeKey(node.head.text.replace(/\.$/, ''))) result.dynamicPrefixes.push(at(node, node.head.text));
     if (ts.isJsxAttribute(node) && node.name.getText() === 'i18nKey' && node.initializer && ts.isStringLiteral(node.initializer)) result.keys.push(at(node.initializer, node.initializer.text));
