@@ -134,7 +134,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   const now = () => clock.now();
   const events = new EventBus();
   const trainingMode = options.trainingMode === true || options.policy.policy.trainingMode;
-  // Training mode: the TikTok simulator stands in for TikTok, and the sample packages are
+  // Training mode: the TikTok, X and YouTube simulators stand in for them, and the sample packages are
   // signed with a key made for this session, which the policy trusts only while it lasts.
   const training = trainingMode ? await startTraining(options.trainingAssetsDir) : null;
   const loadedPolicy: LoadedPolicy = training
@@ -143,7 +143,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
         policy: {
           ...options.policy.policy,
           trainingMode: true,
-          platforms: [...new Set([...options.policy.policy.platforms, 'tiktok' as const])],
+          platforms: [...new Set([...options.policy.policy.platforms, 'tiktok' as const, 'x' as const, 'youtube' as const])],
           packages: { ...options.policy.policy.packages, trustedKeys: [...options.policy.policy.packages.trustedKeys, training.trustedKey] },
         },
       }

@@ -1,9 +1,11 @@
 // Training mode: everything a trainer needs to demo the whole workflow with no network and no
-// real accounts: the TikTok simulator on loopback with a connected training account, virtual
-// USB sticks with sample content, and the simulator's feed to show what was "published".
+// real accounts: the TikTok, X and YouTube simulators on loopback, each with a connected training
+// account, virtual USB sticks with sample content, and the simulators' feed of what was "published".
 import { AirlockError } from '../../../common/errors.ts';
 import type { TrainingFeedPost, TrainingStatus } from '../../../common/contract.ts';
 import { startTikTokSimulator, type TikTokSimulator } from '../../platforms/tiktok/simulator.ts';
+import { startXSimulator } from '../../platforms/x/simulator.ts';
+import { startYouTubeSimulator } from '../../platforms/youtube/simulator.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { Volume } from '../media/index.ts';
 import type { StaffService } from '../staff/staff-service.ts';
@@ -18,6 +20,10 @@ export const TRAINING_STAFF = [
 ] as const;
 
 export const TRAINING_TIKTOK_ACCOUNT = { openId: 'training-harbour-city', username: 'harbourcity', nickname: 'Harbour City Council (training)' };
+export const TRAINING_X_ACCOUNT = { id: '1600000000000000042', username: 'harbourcity', name: 'Harbour City Council (training)' };
+export const TRAINING_YOUTUBE_CHANNEL = { id: 'UCharbourCityTraining01', title: 'Harbour City Council (training)' };
+/** Training tokens outlast any session, as the kiosk has no app credentials to renew them. */
+const TRAINING_TOKEN_SECONDS = 7 * 24 * 60 * 60;
 
 export interface TrainingSession {
   trustedKey: string;
@@ -33,7 +39,7 @@ export interface TrainingDeps {
   events: EventBus;
   staff: StaffService;
   connectAccount: (
-    account: { platform: 'tiktok'; account_id: string; display_name: string; api_base: string; connected_by: string; simulated: true },
+    account: { platform: 'tiktok' | 'x' | 'youtube'; account_id: string; display_name: string; api_base: string; connected_by: string; simulated: true },
     credentials: AccountCredentials,
   ) => Promise<void>;
 }
@@ -47,6 +53,8 @@ export async function startTraining(assetsDir?: string): Promise<{ session: (dep
     processing: { polls: 2, ms: 0, moderationPolls: 1, moderationMs: 0 },
     accounts: [{ openId: TRAINING_TIKTOK_ACCOUNT.openId, username: TRAINING_TIKTOK_ACCOUNT.username, nickname: TRAINING_TIKTOK_ACCOUNT.nickname }],
   });
+  const x = await startXSimulator({ accounts: [TRAINING_X_ACCOUNT], accessSeconds: TRAINING_TOKEN_SECONDS, processingPolls: 1 });
+  const youtube = await startYouTubeSimulator({ channels: [TRAINING_YOUTUBE_CHANNEL], accessSeconds: TRAINING_TOKEN_SECONDS });
   const inserted = new Map<string, Volume>();
   const stick = (stickId: string): TrainingStick => {
     const found = content.sticks.find((s) => s.stickId === stickId);
@@ -67,12 +75,26 @@ export async function startTraining(assetsDir?: string): Promise<{ session: (dep
       { platform: 'tiktok', account_id: tokens.open_id, display_name: TRAINING_TIKTOK_ACCOUNT.nickname, api_base: sim.origin, connected_by: 'training mode', simulated: true },
       { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: now + tokens.expires_in * 1000, refreshExpiresAt: now + tokens.refresh_expires_in * 1000, scopes: tokens.scope.split(',') },
     );
+    const xTokens = x.issueTokens(TRAINING_X_ACCOUNT.id);
+    await deps.connectAccount(
+      { platform: 'x', account_id: TRAINING_X_ACCOUNT.id, display_name: TRAINING_X_ACCOUNT.name, api_base: x.origin, connected_by: 'training mode', simulated: true },
+      { accessToken: xTokens.access_token, ...(xTokens.refresh_token ? { refreshToken: xTokens.refresh_token } : {}), expiresAt: now + xTokens.expires_in * 1000, scopes: xTokens.scope.split(' ') },
+    );
+    const ytTokens = youtube.issueTokens(TRAINING_YOUTUBE_CHANNEL.id);
+    await deps.connectAccount(
+      { platform: 'youtube', account_id: TRAINING_YOUTUBE_CHANNEL.id, display_name: TRAINING_YOUTUBE_CHANNEL.title, api_base: youtube.origin, connected_by: 'training mode', simulated: true },
+      { accessToken: ytTokens.access_token, ...(ytTokens.refresh_token ? { refreshToken: ytTokens.refresh_token } : {}), expiresAt: now + ytTokens.expires_in * 1000, scopes: ytTokens.scope.split(' ') },
+    );
     return {
       trustedKey: content.key.publicKey.text,
       status: () => ({
         enabled: true,
         sticks: content.sticks.map((s) => ({ stickId: s.stickId, label: s.label, description: s.description, inserted: inserted.has(s.stickId) })),
-        accounts: [{ platform: 'tiktok', name: TRAINING_TIKTOK_ACCOUNT.nickname }],
+        accounts: [
+          { platform: 'tiktok', name: TRAINING_TIKTOK_ACCOUNT.nickname },
+          { platform: 'x', name: TRAINING_X_ACCOUNT.name },
+          { platform: 'youtube', name: TRAINING_YOUTUBE_CHANNEL.title },
+        ],
         staff: TRAINING_STAFF.map((p) => ({ ...p })),
       }),
       insert: (stickId) => {
@@ -92,16 +114,34 @@ export async function startTraining(assetsDir?: string): Promise<{ session: (dep
       },
       volumes: () => [...inserted.values()],
       feed: () =>
-        sim.feed().map((p) => ({
-          platform: 'tiktok',
-          account: p.username,
-          caption: p.caption,
-          audience: p.privacyLevel,
-          publishedAt: p.publishedAt,
-          bytes: p.video?.sizeBytes ?? 0,
-        })),
+        [
+          ...sim.feed().map((p) => ({
+            platform: 'tiktok',
+            account: p.username,
+            caption: p.caption,
+            audience: p.privacyLevel,
+            publishedAt: p.publishedAt,
+            bytes: p.video?.sizeBytes ?? 0,
+          })),
+          ...x.feed().map((p) => ({
+            platform: 'x',
+            account: p.username,
+            caption: p.text,
+            audience: 'public',
+            publishedAt: p.createdAt,
+            bytes: p.media.reduce((n, m) => n + m.sizeBytes, 0),
+          })),
+          ...youtube.feed().map((v) => ({
+            platform: 'youtube',
+            account: TRAINING_YOUTUBE_CHANNEL.title,
+            caption: v.title,
+            audience: v.privacyStatus,
+            publishedAt: v.publishedAt,
+            bytes: v.sizeBytes,
+          })),
+        ].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)),
       close: async () => {
-        await sim.stop();
+        await Promise.all([sim.stop(), x.stop(), youtube.stop()]);
         await content.remove();
       },
     };
