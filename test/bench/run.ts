@@ -13,7 +13,7 @@
 // `npm run bench -- --only import-1gib,video-strip` runs just the named benches.
 
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { BlobStore } from '../../electron/services/ingest/blob-store.ts';
 import { sanitizeImage } from '../../electron/services/sanitize/image.ts';
 import { stripMp4Metadata } from '../../electron/services/sanitize/mp4/index.ts';
 import { makeSeedVideo, writeBusyPhoto, writePaddedMp4 } from './fixtures.ts';
+import { measureWorkflow } from './workflow.ts';
 import type { Comparison, Figure } from './measure.ts';
 import {
   copyAndSync,
@@ -59,10 +60,8 @@ interface BenchContext {
   photo: string;
 }
 
-interface Bench {
-  name: string;
-  measure: (ctx: BenchContext) => Promise<Figure[]>;
-}
+/** A bench over the large-file fixtures, or one that needs only a folder of its own. */
+type Bench = { name: string; files: true; measure: (ctx: BenchContext) => Promise<Figure[]> } | { name: string; files: false; measure: (dir: string) => Promise<Figure[]> };
 
 const execFileAsync = promisify(execFile);
 let nextRun = 0;
@@ -109,6 +108,7 @@ async function importInto(dataDir: string, src: string): Promise<void> {
 
 const importSpeed: Bench = {
   name: 'import-1gib',
+  files: true,
   measure: async (ctx) => {
     // BlobStore.open (two mkdirs and a readdir) is inside the timing; it is noise next to 1 GiB.
     const runs = await interleavedAgainstCopy(ctx, ctx.bigVideo, (dest) => importInto(dest, ctx.bigVideo));
@@ -136,6 +136,7 @@ async function childPeakRss(ctx: BenchContext, src: string): Promise<number> {
 
 const importMemory: Bench = {
   name: 'import-rss',
+  files: true,
   measure: async (ctx) => {
     const smallMb = await childPeakRss(ctx, ctx.quarterVideo);
     const bigMb = await childPeakRss(ctx, ctx.bigVideo);
@@ -160,6 +161,7 @@ const importMemory: Bench = {
 
 const imageSanitise: Bench = {
   name: 'image-sanitise',
+  files: true,
   measure: async (ctx) => {
     // One untimed run of each first: the figure is steady-state work, not sharp's first call.
     await sanitizeImage(ctx.photo, freshPath(ctx, 'warm.jpg'));
@@ -188,6 +190,7 @@ const imageSanitise: Bench = {
 
 const videoStrip: Bench = {
   name: 'video-strip',
+  files: true,
   measure: async (ctx) => {
     // stripMp4Metadata fsyncs its output, so the reference is cp plus sync of the copy too.
     const runs = await interleavedAgainstCopy(ctx, ctx.bigVideo, async (dest) => {
@@ -206,6 +209,7 @@ const videoStrip: Bench = {
 
 const eventLoopLag: Bench = {
   name: 'event-loop-lag',
+  files: true,
   measure: async (ctx) => {
     const dataDir = freshPath(ctx, 'lag-store');
     await settleDisk();
@@ -234,7 +238,29 @@ const eventLoopLag: Bench = {
   },
 };
 
-const BENCHES: Bench[] = [imageSanitise, importSpeed, importMemory, videoStrip, eventLoopLag];
+const workflow: Bench = { name: 'workflow', files: false, measure: (dir) => measureWorkflow(dir) };
+
+// The queue screen rendering 10,000 posts in Chromium lives in queue-render.ts, which exports
+// `measureQueueRender(dir): Promise<Figure[]>`; it is registered here when that file is present.
+const QUEUE_RENDER = new URL('./queue-render.ts', import.meta.url);
+const queueRender: Bench = {
+  name: 'queue-render',
+  files: false,
+  measure: async (dir) => {
+    const module = (await import(QUEUE_RENDER.href)) as { measureQueueRender: (dir: string) => Promise<Figure[]> };
+    return module.measureQueueRender(dir);
+  },
+};
+
+const BENCHES: Bench[] = [
+  imageSanitise,
+  importSpeed,
+  importMemory,
+  videoStrip,
+  eventLoopLag,
+  workflow,
+  ...(existsSync(fileURLToPath(QUEUE_RENDER)) ? [queueRender] : []),
+];
 
 function readRepeats(): number {
   const raw = process.env.BENCH_REPEATS ?? '5';
@@ -291,11 +317,19 @@ async function main(): Promise<number> {
   const figures: Figure[] = [];
   const failed: string[] = [];
   try {
-    console.log(`bench: building fixtures in ${dir} (large video ${sizeLabel(sizeMib)})`);
-    const ctx = await buildContext(dir, sizeMib);
+    // The large files are built only when a selected bench needs them.
+    let ctx: BenchContext | undefined;
+    const files = async (): Promise<BenchContext> => {
+      if (ctx === undefined) {
+        console.log(`bench: building fixtures in ${dir} (large video ${sizeLabel(sizeMib)})`);
+        ctx = await buildContext(dir, sizeMib);
+      }
+      return ctx;
+    };
     for (const bench of benches) {
       try {
-        for (const figure of await bench.measure(ctx)) {
+        const measured = bench.files ? await bench.measure(await files()) : await bench.measure(dir);
+        for (const figure of measured) {
           figures.push(figure);
           console.log(formatFigure(figure));
         }
