@@ -1,0 +1,141 @@
+// The X simulator driven over plain HTTP the way §2 describes, to hold it to the protocol: the
+// OAuth code flow with S256 PKCE and rotating refresh tokens, the media state machine and its
+// refusals, and the RFC 7807 problems. 127.0.0.1 only.
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pkceS256 } from '../../../../electron/platforms/simulator-pkce-oauth.ts';
+import { X_PATHS } from '../../../../electron/platforms/x/protocol.ts';
+import { startXSimulator, type XSimulator, type XSimulatorOptions } from '../../../../electron/platforms/x/simulator.ts';
+import { assertLoopback, manualClock } from '../../../support/platform-driver.ts';
+
+let sim: XSimulator | undefined;
+
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+async function start(options: XSimulatorOptions = {}): Promise<XSimulator> {
+  sim = await startXSimulator(options);
+  assertLoopback(sim.origin);
+  return sim;
+}
+
+async function call(s: XSimulator, method: string, path: string, init: { token?: string; json?: unknown; form?: Record<string, string>; body?: FormData } = {}) {
+  const headers: Record<string, string> = {};
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  let body: string | FormData | undefined;
+  if (init.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  } else if (init.form) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(init.form).toString();
+  } else if (init.body) {
+    body = init.body;
+  }
+  const res = await fetch(`${s.origin}${path}`, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual' });
+  const raw = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read by shape in the assertions
+  return { status: res.status, headers: res.headers, body: (raw ? JSON.parse(raw) : null) as Record<string, any> };
+}
+
+function segment(index: number, bytes: Buffer): FormData {
+  const form = new FormData();
+  form.append('segment_index', String(index));
+  form.append('media', new Blob([new Uint8Array(bytes)]), 'blob');
+  return form;
+}
+
+async function authorize(s: XSimulator, verifier: string, scope = 'tweet.read tweet.write users.read media.write offline.access') {
+  const url = new URL(`${s.origin}${X_PATHS.authorize}`);
+  url.search = new URLSearchParams({ response_type: 'code', client_id: s.clientId, redirect_uri: s.redirectUris[0]!, scope, state: 'st-1', code_challenge: pkceS256(verifier), code_challenge_method: 'S256' }).toString();
+  const res = await fetch(url, { redirect: 'manual' });
+  expect(res.status).toBe(302);
+  const location = new URL(res.headers.get('location')!);
+  expect(location.searchParams.get('state')).toBe('st-1');
+  return location.searchParams.get('code')!;
+}
+
+describe('X simulator: OAuth 2.0 with PKCE (§2.1)', () => {
+  it('computes S256 as RFC 7636 appendix B does', () => {
+    expect(pkceS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  });
+
+  it('exchanges a code for tokens once, with the matching verifier, and rotates refresh tokens', async () => {
+    const s = await start();
+    const verifier = randomBytes(32).toString('base64url');
+    const code = await authorize(s, verifier);
+    const wrong = await call(s, 'POST', X_PATHS.token, { form: { grant_type: 'authorization_code', code, client_id: s.clientId, redirect_uri: s.redirectUris[0]!, code_verifier: randomBytes(32).toString('base64url') } });
+    expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const token = await call(s, 'POST', X_PATHS.token, { form: { grant_type: 'authorization_code', code, client_id: s.clientId, redirect_uri: s.redirectUris[0]!, code_verifier: verifier } });
+    expect(token).toMatchObject({ status: 200, body: { token_type: 'bearer', expires_in: 7200, scope: 'tweet.read tweet.write users.read media.write offline.access' } });
+    expect((await call(s, 'GET', X_PATHS.me, { token: token.body.access_token })).body.data).toMatchObject({ username: 'citycouncil' });
+
+    const refreshed = await call(s, 'POST', X_PATHS.token, { form: { grant_type: 'refresh_token', refresh_token: token.body.refresh_token, client_id: s.clientId } });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refresh_token).not.toBe(token.body.refresh_token);
+    const again = await call(s, 'POST', X_PATHS.token, { form: { grant_type: 'refresh_token', refresh_token: token.body.refresh_token, client_id: s.clientId } });
+    expect(again).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+
+    await call(s, 'POST', X_PATHS.revoke, { form: { token: refreshed.body.access_token, client_id: s.clientId } });
+    expect((await call(s, 'GET', X_PATHS.me, { token: refreshed.body.access_token })).status).toBe(401);
+  });
+
+  it('lets a code live 30 seconds, gives no refresh token without offline.access, and refuses plain PKCE', async () => {
+    const clock = manualClock();
+    const s = await start({ clock });
+    const verifier = randomBytes(32).toString('base64url');
+    const late = await authorize(s, verifier);
+    clock.advance(31_000);
+    expect((await call(s, 'POST', X_PATHS.token, { form: { grant_type: 'authorization_code', code: late, client_id: s.clientId, redirect_uri: s.redirectUris[0]!, code_verifier: verifier } })).status).toBe(400);
+    const code = await authorize(s, verifier, 'tweet.read users.read');
+    const token = await call(s, 'POST', X_PATHS.token, { form: { grant_type: 'authorization_code', code, client_id: s.clientId, redirect_uri: s.redirectUris[0]!, code_verifier: verifier } });
+    expect(token.status).toBe(200);
+    expect(token.body.refresh_token).toBeUndefined();
+    const plain = await fetch(`${s.origin}${X_PATHS.authorize}?${new URLSearchParams({ response_type: 'code', client_id: s.clientId, redirect_uri: s.redirectUris[0]!, scope: 'tweet.read', code_challenge: verifier, code_challenge_method: 'plain' })}`, { redirect: 'manual' });
+    expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+  });
+});
+
+describe('X simulator: media and posts (§2.2–§2.4)', () => {
+  it('walks initialize → append → finalize → STATUS pending, in_progress, succeeded, then posts with the media', async () => {
+    const s = await start({ processingPolls: 1, checkAfterSecs: 2 });
+    const token = s.issueTokens().access_token;
+    const init = await call(s, 'POST', X_PATHS.mediaInitialize, { token, json: { media_type: 'video/mp4', total_bytes: 3000, media_category: 'tweet_video' } });
+    expect(init.body.data).toMatchObject({ id: expect.stringMatching(/^\d{19}$/), media_key: expect.stringMatching(/^7_\d{19}$/), expires_after_secs: 1295999 });
+    const id = init.body.data.id as string;
+    expect((await call(s, 'POST', X_PATHS.mediaAppend(id), { token, body: segment(0, Buffer.alloc(1000, 1)) })).body.data.expires_at).toEqual(expect.any(Number));
+    // Finalizing with bytes missing is refused.
+    expect((await call(s, 'POST', X_PATHS.mediaFinalize(id), { token })).status).toBe(400);
+    await call(s, 'POST', X_PATHS.mediaAppend(id), { token, body: segment(1, Buffer.alloc(2000, 2)) });
+    const fin = await call(s, 'POST', X_PATHS.mediaFinalize(id), { token });
+    expect(fin.body.data).toMatchObject({ id, size: 3000, processing_info: { state: 'pending', check_after_secs: 2 } });
+    // A post cannot use media still processing.
+    expect((await call(s, 'POST', X_PATHS.tweets, { token, json: { text: 'Too soon', media: { media_ids: [id] } } })).status).toBe(400);
+    const status = async () => (await call(s, 'GET', `${X_PATHS.mediaStatus}?command=STATUS&media_id=${id}`, { token })).body.data.processing_info.state as string;
+    expect([await status(), await status()]).toEqual(['in_progress', 'succeeded']);
+    const post = await call(s, 'POST', X_PATHS.tweets, { token, json: { text: 'Ferry video', media: { media_ids: [id] } } });
+    expect(post).toMatchObject({ status: 201, body: { data: { text: 'Ferry video', edit_history_tweet_ids: [post.body.data.id] } } });
+    const listed = await call(s, 'GET', `${X_PATHS.userTweets(s.accounts()[0]!.id)}?max_results=5&tweet.fields=attachments`, { token });
+    expect(listed.body).toMatchObject({ data: [{ id: post.body.data.id, attachments: { media_keys: [init.body.data.media_key] } }], meta: { result_count: 1 } });
+  });
+
+  it('answers with RFC 7807 problems: bad segment index, unknown media, 401, duplicate content, 429 with x-rate-limit-reset', async () => {
+    const s = await start();
+    const token = s.issueTokens().access_token;
+    const init = await call(s, 'POST', X_PATHS.mediaInitialize, { token, json: { media_type: 'image/png', total_bytes: 10, media_category: 'tweet_image' } });
+    const bad = await call(s, 'POST', X_PATHS.mediaAppend(init.body.data.id), { token, body: segment(1000, Buffer.alloc(10)) });
+    expect(bad.body).toMatchObject({ title: 'Invalid Request', type: 'https://api.twitter.com/2/problems/invalid-request' });
+    expect((await call(s, 'GET', `${X_PATHS.mediaStatus}?command=STATUS&media_id=123`, { token })).body).toMatchObject({ status: 404, type: 'https://api.twitter.com/2/problems/resource-not-found' });
+    expect((await call(s, 'GET', X_PATHS.me, { token: 'nope' })).body).toEqual({ title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    expect((await call(s, 'POST', X_PATHS.mediaInitialize, { token, json: { media_type: 'image/png', total_bytes: 10, extra: 1 } })).status).toBe(400);
+    await call(s, 'POST', X_PATHS.tweets, { token, json: { text: 'Hello harbour' } });
+    expect((await call(s, 'POST', X_PATHS.tweets, { token, json: { text: 'Hello harbour' } })).body).toEqual({ detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 });
+    s.injectFault({ kind: 'rate-limit', endpoint: 'me', resetSeconds: 90 });
+    const limited = await call(s, 'GET', X_PATHS.me, { token });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('x-rate-limit-reset')) - Math.ceil(Date.now() / 1000)).toBeGreaterThanOrEqual(88);
+    expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
+  });
+});
