@@ -178,7 +178,7 @@ export class AccountService {
     const timeoutMs = this.#o.connectTimeoutMs ?? 10 * 60_000;
     const expiresAtMs = this.#o.now().getTime() + timeoutMs;
     const state = newState();
-    const redirect = await startLoopbackRedirect({ path: descriptor.redirectPath, state, timeoutMs, expired: () => this.#o.now().getTime() >= expiresAtMs });
+    const redirect = await startLoopbackRedirect({ path: descriptor.redirectPath, ...(descriptor.redirectPort ? { port: descriptor.redirectPort } : {}), state, timeoutMs, expired: () => this.#o.now().getTime() >= expiresAtMs });
     try {
       let app: AppCredentials;
       if (descriptor.app === 'registered') {

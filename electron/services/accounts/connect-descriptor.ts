@@ -44,6 +44,11 @@ export interface OAuthDescriptor {
   defaultEndpoints: ConnectEndpoints | null;
   /** The loopback path registered with the platform, e.g. `/callback/`. */
   redirectPath: string;
+  /**
+   * A fixed loopback port, for platforms that match redirect URIs exactly (X); otherwise each
+   * connect listens on a port the system picks (RFC 8252 §7.3).
+   */
+  redirectPort?: number;
   challenge: ChallengeEncoding;
   /**
    * Where the app credentials come from: `provisioned` means IT stored them in the keychain with

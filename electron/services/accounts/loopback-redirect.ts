@@ -41,6 +41,8 @@ export interface Answer {
 export interface LoopbackRedirectOptions {
   /** The path the platform redirects to, e.g. `/callback/`. */
   path: string;
+  /** 0 or absent: a port the system picks. */
+  port?: number;
   state: string;
   /** Gives up after this long (real time). */
   timeoutMs: number;
@@ -131,13 +133,23 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
     else if (value) settle.resolve(value);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    clearTimeout(timer);
+    const busy = (err as { code?: string }).code === 'EADDRINUSE';
+    throw new AirlockError(
+      busy ? 'accounts.redirect-busy' : 'accounts.redirect-failed',
+      busy ? 'Another sign-in for this platform is still waiting. Finish or stop it first, then try again.' : 'Airlock could not get ready for the sign-in. Try again; if it keeps happening, ask IT to look at the details.',
+      `listen on 127.0.0.1:${options.port ?? 0}: ${(err as Error).message}`,
+    );
+  }
   const { port } = server.address() as AddressInfo;
   return {
     redirectUri: `http://127.0.0.1:${port}${options.path}`,

@@ -11,6 +11,7 @@ import { tiktokConnect } from '../../../electron/platforms/tiktok/connect.ts';
 import { startMastodonSimulator, type MastodonSimulator } from '../../../electron/platforms/mastodon/simulator.ts';
 import { TIKTOK_PATHS } from '../../../electron/platforms/tiktok/protocol.ts';
 import { startTikTokSimulator, type TikTokSimulator } from '../../../electron/platforms/tiktok/simulator.ts';
+import { startXSimulator, type XSimulator } from '../../../electron/platforms/x/simulator.ts';
 import type { AirlockCore } from '../../../electron/services/core.ts';
 import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
 import { openTestCore, signInFirstAdmin, TEST_ADMIN, testPolicy } from '../../support/core.ts';
@@ -22,6 +23,7 @@ const SERVICE = 'Airlock-test-accounts';
 let keyring: KeyringSession;
 let tiktok: TikTokSimulator;
 let mastodon: MastodonSimulator;
+let x: XSimulator;
 let core: AirlockCore;
 let nowMs = Date.parse('2026-11-22T09:00:00Z');
 const clock = { now: () => new Date(nowMs) };
@@ -66,12 +68,13 @@ beforeAll(async () => {
   keyring = await startKeyringSession();
   tiktok = await startTikTokSimulator({ clock, accounts: [{ openId: 'open-harbour', username: 'harbourcity', nickname: 'Harbour City' }] });
   mastodon = await startMastodonSimulator({ clock });
+  x = await startXSimulator({ clock, clientSecret: 'x-test-client-secret-0123456789', accounts: [{ id: '1600000000000000001', username: 'harbourcity', name: 'Harbour City' }] });
   core = await openTestCore({
-    policy: testPolicy({ platforms: ['tiktok', 'mastodon', 'bluesky'] }),
+    policy: testPolicy({ platforms: ['tiktok', 'mastodon', 'bluesky', 'x'] }),
     clock,
     allowLoopbackEgress: true,
     secretStore: new KeychainSecretStore({ service: SERVICE }),
-    platformEndpoints: { tiktok: { authOrigin: tiktok.origin, apiOrigin: tiktok.origin } },
+    platformEndpoints: { tiktok: { authOrigin: tiktok.origin, apiOrigin: tiktok.origin }, x: { authOrigin: x.origin, apiOrigin: x.origin } },
     publisherIntervalMs: null,
     connectTimeoutMs: TIMEOUT_MS,
   });
@@ -82,6 +85,7 @@ afterAll(async () => {
   await core?.close();
   await tiktok?.stop();
   await mastodon?.stop();
+  await x?.stop();
   await keyring?.stop();
 });
 
@@ -281,6 +285,26 @@ describe('connecting Mastodon', () => {
     expect(me.status).toBe(401);
     const left = await keychainKeys();
     expect(left.filter((k) => k.startsWith('account:mastodon:') || k.startsWith('app:mastodon-'))).toEqual([]);
+  });
+});
+
+describe('connecting X', () => {
+  it('connects with PKCE S256 on the registered loopback port, then disconnects with a revoke', async () => {
+    await core.vault.saveAppCredentials('x', { clientId: x.clientId, clientSecret: 'x-test-client-secret-0123456789' });
+    const started = await ok<Started>('accounts.beginConnect', { platform: 'x' });
+    const url = new URL(started.authorizeUrl);
+    expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:53123/callback');
+    expect(url.searchParams.get('scope')).toContain('offline.access');
+    await consent(started.authorizeUrl);
+    const account = await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId });
+    expect(account).toMatchObject({ platform: 'x', accountId: '1600000000000000001', displayName: 'Harbour City (@harbourcity)', status: 'healthy' });
+    const creds = await core.vault.loadAccountCredentials('x', '1600000000000000001');
+    expect(creds?.refreshToken).toBeTruthy();
+    const result = await ok<{ revoked: boolean }>('accounts.disconnect', { platform: 'x', accountId: '1600000000000000001' });
+    expect(result.revoked).toBe(true);
+    const me = await fetch(`${x.origin}/2/users/me`, { headers: { authorization: `Bearer ${creds!.accessToken}` } });
+    expect(me.status).toBe(401);
+    expect(await keychainKeys()).not.toContain('account:x:1600000000000000001:credentials');
   });
 });
 

@@ -1,0 +1,86 @@
+// Connecting an X account (platform-apis.md §2.1): OAuth 2.0 authorization code with PKCE S256,
+// redirect URIs matched exactly (so a fixed loopback port, which IT registers with the app),
+// `offline.access` for a refresh token that rotates, and revoke. This version uses a confidential
+// client: the app's client id and secret, provisioned by IT, sent with HTTP Basic.
+import { AirlockError } from '../../../common/errors.ts';
+import type { ConnectContext, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
+import { getJson, isRecord, oauthErrorText, platformRefused, postForm } from '../../services/accounts/oauth-client.ts';
+import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
+import { X_PATHS, X_SCOPES } from './protocol.ts';
+
+/** The loopback redirect IT registers with the X app: http://127.0.0.1:53123/callback */
+export const X_REDIRECT_PORT = 53123;
+
+const basic = (app: AppCredentials) => ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret)}`).toString('base64')}` });
+
+function credentialsFrom(body: Record<string, unknown>, nowMs: number): AccountCredentials {
+  const creds: AccountCredentials = { accessToken: String(body.access_token) };
+  if (typeof body.refresh_token === 'string') creds.refreshToken = body.refresh_token;
+  if (typeof body.expires_in === 'number' && Number.isFinite(body.expires_in)) creds.expiresAt = nowMs + Math.round(body.expires_in * 1000);
+  if (typeof body.scope === 'string') creds.scopes = body.scope.split(/\s+/).filter(Boolean);
+  return creds;
+}
+
+async function tokenCall(ctx: ConnectContext, app: AppCredentials, form: Record<string, string>) {
+  return postForm(ctx.http, new URL(X_PATHS.token, ctx.endpoints.apiOrigin).href, { ...form, client_id: app.clientId }, ctx.requester, basic(app));
+}
+
+export const xConnect: OAuthDescriptor = {
+  kind: 'oauth',
+  platform: 'x',
+  label: 'X',
+  needsInstance: false,
+  defaultEndpoints: { authOrigin: 'https://x.com', apiOrigin: 'https://api.x.com' },
+  redirectPath: '/callback',
+  redirectPort: X_REDIRECT_PORT,
+  challenge: 'base64url',
+  app: 'provisioned',
+  appKey: () => 'x',
+
+  authorizeUrl(ctx, app, request) {
+    const url = new URL(X_PATHS.authorize, ctx.endpoints.authOrigin);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', app.clientId);
+    url.searchParams.set('redirect_uri', request.redirectUri);
+    url.searchParams.set('scope', X_SCOPES.join(' '));
+    url.searchParams.set('state', request.state);
+    url.searchParams.set('code_challenge', request.codeChallenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+    return url.href;
+  },
+
+  async exchange(ctx, app, grant) {
+    const reply = await tokenCall(ctx, app, { code: grant.code, grant_type: 'authorization_code', redirect_uri: grant.redirectUri, code_verifier: grant.verifier });
+    const body = reply.body;
+    if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string') throw platformRefused('X', X_PATHS.token, reply);
+    const credentials = credentialsFrom(body, ctx.nowMs());
+    const me = await getJson(ctx.http, new URL(X_PATHS.me, ctx.endpoints.apiOrigin).href, credentials.accessToken, ctx.requester);
+    const data = isRecord(me.body) && isRecord(me.body.data) ? me.body.data : null;
+    if (me.status !== 200 || !data || typeof data.id !== 'string') {
+      throw new AirlockError('accounts.platform-refused', 'X accepted the sign-in but would not say which account it is, so it was not connected.', `${X_PATHS.me} answered HTTP ${me.status}`);
+    }
+    const name = typeof data.name === 'string' ? data.name.trim() : '';
+    const username = typeof data.username === 'string' ? data.username : data.id;
+    return { accountId: data.id, displayName: name ? `${name} (@${username})` : `@${username}`, credentials };
+  },
+
+  async refresh(ctx, app, creds) {
+    if (!creds.refreshToken) throw new AirlockError('accounts.needs-reconnect', 'The connection to X has ended. Reconnect the account.', 'no refresh token is stored');
+    const reply = await tokenCall(ctx, app, { grant_type: 'refresh_token', refresh_token: creds.refreshToken });
+    const body = reply.body;
+    if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string') {
+      const dead = isRecord(body) && body.error === 'invalid_grant';
+      throw new AirlockError(
+        dead ? 'accounts.needs-reconnect' : 'accounts.refresh-failed',
+        dead ? 'X no longer accepts this account\'s sign-in. Reconnect the account.' : 'Airlock could not renew the X sign-in just now; it will try again.',
+        `refresh answered ${oauthErrorText(reply)}`,
+      );
+    }
+    return { ...creds, ...credentialsFrom(body, ctx.nowMs()) };
+  },
+
+  async revoke(ctx, app, creds) {
+    const reply = await postForm(ctx.http, new URL(X_PATHS.revoke, ctx.endpoints.apiOrigin).href, { token: creds.refreshToken ?? creds.accessToken, client_id: app.clientId }, ctx.requester, basic(app));
+    if (reply.status !== 200) throw new AirlockError('accounts.revoke-failed', 'X did not confirm that it ended the sign-in.', `${X_PATHS.revoke} answered ${oauthErrorText(reply)}`);
+  },
+};
