@@ -225,7 +225,7 @@ async function runImport(root: string, sessionId: string, deps: ImportDeps, opti
     const cleanTemp = path.join(deps.blobs.tmpDir, `clean-${id}${ext}`);
     const thumbTemp = path.join(deps.blobs.tmpDir, `thumb-${id}.webp`);
     try {
-      const job = file.kind === 'image' ? ({ op: 'image', src: blob.path, dest: cleanTemp, thumbnailDest: thumbTemp } as const) : ({ op: 'video', src: blob.path, dest: cleanTemp } as const);
+      const job = file.kind === 'image' ? ({ op: 'image', src: blob.path, dest: cleanTemp, thumbnailDest: thumbTemp } as const) : ({ op: 'video', src: blob.path, dest: cleanTemp, ...(deps.policy.media.transcodeVideo ? { transcode: {} } : {}) } as const);
       let result;
       try {
         result = await deps.sanitize.run(job);

@@ -72,11 +72,13 @@ export const PolicySchema = z
           .min(1)
           .refine((types) => new Set(types).size === types.length, 'lists a type twice')
           .default([...(Object.keys(POLICY_MEDIA_TYPES) as PolicyMediaType[])]),
+        /** Re-encode videos with the system's ffmpeg to one known-safe H.264/AAC profile after the metadata strip. */
+        transcodeVideo: z.boolean().default(false),
         /** "Use once" sticks: after an import, clear what was imported and leave a signed receipt. */
         consume: z.boolean().default(false),
       })
       .strict()
-      .default({ roots: [], limits: {}, allowedTypes: [...(Object.keys(POLICY_MEDIA_TYPES) as PolicyMediaType[])], consume: false }),
+      .default({ roots: [], limits: {}, allowedTypes: [...(Object.keys(POLICY_MEDIA_TYPES) as PolicyMediaType[])], transcodeVideo: false, consume: false }),
     idleLockMinutes: z.number().int().min(1).max(240).default(5),
     /** Full-screen kiosk with shortcuts filtered; on unless IT turns it off. */
     kioskMode: z.boolean().default(true),

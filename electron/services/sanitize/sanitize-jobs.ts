@@ -2,11 +2,13 @@
 // by the worker and by tests, so what runs off the UI thread is exactly what is tested.
 import type { SanitizeReport } from '../../../common/sanitize-report.ts';
 import { DEFAULT_IMAGE_LIMITS, makeThumbnail, sanitizeImage, type ImageLimits } from './image.ts';
+import { rm } from 'node:fs/promises';
 import { describeMp4, stripMp4Metadata } from './mp4/index.ts';
+import { TRANSCODE_PROFILE, transcodeVideo } from './transcode.ts';
 
 export type SanitizeJob =
   | { op: 'image'; src: string; dest: string; thumbnailDest: string; limits?: ImageLimits }
-  | { op: 'video'; src: string; dest: string };
+  | { op: 'video'; src: string; dest: string; transcode?: { ffmpeg?: string } };
 
 export interface SanitizedMedia {
   kind: 'image' | 'video';
@@ -24,13 +26,30 @@ export async function runSanitizeJob(job: SanitizeJob): Promise<SanitizedMedia> 
     await makeThumbnail(job.dest, job.thumbnailDest);
     return { kind: 'image', format: clean.format, bytes: clean.bytes, width: clean.width, height: clean.height, durationMs: null, report: clean.report };
   }
-  const report = await stripMp4Metadata(job.src, job.dest);
-  const facts = await describeMp4(job.dest);
-  const findings = report.findings.map((f) => ({ kind: f.kind, text: f.text }));
+  if (!job.transcode) {
+    const report = await stripMp4Metadata(job.src, job.dest);
+    return videoResult(job.dest, report.format, report.outputBytes, report.findings.map((f) => ({ kind: f.kind, text: f.text })));
+  }
+  // Strip, re-encode, strip again: ffmpeg reads only a clean copy, and nothing it writes is trusted.
+  const stripped = `${job.dest}.stripped.mp4`;
+  const encoded = `${job.dest}.encoded.mp4`;
+  try {
+    const first = await stripMp4Metadata(job.src, stripped);
+    await transcodeVideo(stripped, encoded, job.transcode.ffmpeg);
+    const again = await stripMp4Metadata(encoded, job.dest);
+    const findings = [...first.findings.map((f) => ({ kind: f.kind as string, text: f.text })), { kind: 'transcoded', text: `Re-encoded to ${TRANSCODE_PROFILE}, as the kiosk policy asks` }];
+    return videoResult(job.dest, again.format, again.outputBytes, findings);
+  } finally {
+    await Promise.all([rm(stripped, { force: true }), rm(encoded, { force: true })]);
+  }
+}
+
+async function videoResult(file: string, format: string, bytes: number, findings: Array<{ kind: string; text: string }>): Promise<SanitizedMedia> {
+  const facts = await describeMp4(file);
   return {
     kind: 'video',
-    format: report.format,
-    bytes: report.outputBytes,
+    format,
+    bytes,
     width: facts.width,
     height: facts.height,
     durationMs: facts.durationMs,

@@ -67,6 +67,7 @@ const WORDS: Record<string, SettingWords> = {
     label: 'policy.labels.allowedTypes',
     show: (v) => ({ kind: 'list', items: strings(v).map((type) => (MEDIA_TYPES.includes(type) ? t(`policy.values.types.${type}`) : type)), empty: t('policy.values.none') }),
   },
+  '$.media.transcodeVideo': { section: 'sticks', label: 'policy.labels.transcodeVideo' },
   '$.media.consume': { section: 'sticks', label: 'policy.labels.consume' },
   '$.media.limits.maxDepth': { section: 'sticks', label: 'policy.labels.maxDepth', show: count('policy.values.levels') },
   '$.media.limits.maxFiles': { section: 'sticks', label: 'policy.labels.maxFiles', show: count('policy.values.files') },
