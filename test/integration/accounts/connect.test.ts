@@ -218,6 +218,19 @@ describe('connecting TikTok', () => {
     expect(replay.status).toBe(400);
   });
 
+  it('reconnects an account in place: new tokens under the same account, recorded as a reconnect', async () => {
+    const before = await core.vault.loadAccountCredentials('tiktok', 'open-harbour');
+    const reconnects = (await ok<{ total: number }>('audit.list', { kind: 'account.reconnected' })).total;
+    const started = await ok<Started>('accounts.reconnect', { platform: 'tiktok', accountId: 'open-harbour' });
+    await consent(started.authorizeUrl);
+    const account = await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId });
+    expect(account).toMatchObject({ accountId: 'open-harbour', status: 'healthy' });
+    const after = await core.vault.loadAccountCredentials('tiktok', 'open-harbour');
+    expect(after!.accessToken).not.toBe(before!.accessToken);
+    expect((await ok<{ accounts: AccountHealth[] }>('accounts.list')).accounts).toHaveLength(1);
+    expect((await ok<{ total: number }>('audit.list', { kind: 'account.reconnected' })).total).toBe(reconnects + 1);
+  });
+
   it('disconnects: revokes at TikTok, then removes the keychain entry and the row', async () => {
     const creds = await core.vault.loadAccountCredentials('tiktok', 'open-harbour');
     expect(await keychainKeys()).toContain('account:tiktok:open-harbour:credentials');
