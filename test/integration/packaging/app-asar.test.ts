@@ -1,9 +1,9 @@
 // Packages the built app with the real electron-builder and build/electron-builder.json, then
 // reads the packaged app.asar to check what the installers would ship. The Electron binary
 // cannot be downloaded on these machines, so `electronDist` points at a stand-in folder holding
-// an executable named `electron` (all electron-builder copies and renames for Linux). Nothing
-// is downloaded: every cache points into a fresh folder that must stay empty, and any proxy
-// lookup leads to a closed loopback port.
+// an executable named `electron` (for Linux, electron-builder only copies that folder and renames
+// the file). Nothing is downloaded: every cache points into a fresh folder that must stay empty,
+// and any proxied request would go to a closed loopback port.
 //
 // The fuses are left out of this one run only: flipping them rewrites a sentinel inside the real
 // Electron binary, which the stand-in does not have (build/electron-builder.json keeps them,
@@ -154,7 +154,7 @@ describe('the packaged app (electron-builder --dir with a stand-in Electron)', (
     const topLevel = new Set(entries.map((e) => e.split('/')[0]));
     expect([...topLevel].sort()).toEqual(['assets', 'dist', 'node_modules', 'package.json']);
     expect(entries.filter((e) => e.startsWith('dist/') && !/^dist\/(electron|renderer)(\/|$)/.test(e))).toEqual([]);
-    expect(entries.filter((e) => e.startsWith('assets/') && !/^assets(\/demo(\/|$)|$)/.test(e))).toEqual([]);
+    expect(entries.filter((e) => e.startsWith('assets/') && !/^assets\/(demo(\/|$)|icon\.(png|svg)$)/.test(e))).toEqual([]);
 
     const all = files();
     expect(all.filter((e) => /\.(ts|mts|cts|tsx)$/.test(e)), 'TypeScript sources').toEqual([]);
