@@ -87,7 +87,7 @@ beforeAll(async () => {
   capture(process.stdout);
   capture(process.stderr);
   keyring = await startKeyringSession();
-  sim = await startTikTokSimulator({ rateLimits: false, processing: { polls: 1, ms: 0, moderationPolls: 0, moderationMs: 0 }, accounts: [{ openId: 'open-harbour', username: 'harbourcity', nickname: 'Harbour City' }] });
+  sim = await startTikTokSimulator({ consentPage: true, rateLimits: false, processing: { polls: 1, ms: 0, moderationPolls: 0, moderationMs: 0 }, accounts: [{ openId: 'open-harbour', username: 'harbourcity', nickname: 'Harbour City' }] });
   dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-accounts-e2e-'));
   dataDir = path.join(dir, 'data');
   profileDir = path.join(dir, 'chromium-profile');
@@ -144,12 +144,29 @@ describe('the Accounts screen', () => {
     expect(await seriousA11yProblems()).toEqual([]);
   });
 
+  it('says plainly when access is not allowed on the consent page, and connects nothing', async () => {
+    const popupOpened = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Connect a TikTok account' }).click();
+    const popup = await popupOpened;
+    await page.getByRole('heading', { name: 'Waiting for the TikTok sign-in' }).waitFor();
+    await popup.getByRole('button', { name: 'Cancel' }).click();
+    await popup.getByRole('heading', { name: 'Not connected' }).waitFor();
+    await popup.close();
+    const notice = page.getByRole('alert').filter({ hasText: 'was not connected because access was not allowed' });
+    await notice.waitFor();
+    await notice.getByText('Details for IT').click();
+    expect(await notice.textContent()).toContain('accounts.declined');
+    await page.getByTestId('accounts-empty').waitFor();
+  });
+
   it('connects a TikTok account through the sign-in popup and shows it working', async () => {
     const popupOpened = context.waitForEvent('page');
     await page.getByRole('button', { name: 'Connect a TikTok account' }).click();
     const popup = await popupOpened;
     // While the popup is open the screen says what it is waiting for, and can stop.
     await page.getByRole('heading', { name: 'Waiting for the TikTok sign-in' }).waitFor();
+    await popup.getByRole('heading', { name: 'Authorize this app' }).waitFor();
+    await popup.getByRole('button', { name: 'Authorize' }).click();
     await popup.getByRole('heading', { name: 'Signed in' }).waitFor();
     const callback = new URL(popup.url());
     expect(callback.hostname).toBe('127.0.0.1');

@@ -2,7 +2,7 @@
 // TikTok's hex PKCE and its required client_secret, rotating refresh tokens, expiry and
 // revoke. Tokens live only in this process's memory.
 import { randomBytes } from 'node:crypto';
-import { TIKTOK_OAUTH, TIKTOK_SCOPES, tiktokCodeChallenge, type TikTokOAuthError, type TikTokScope, type TikTokTokenResponse } from './protocol.ts';
+import { TIKTOK_OAUTH, TIKTOK_PATHS, TIKTOK_SCOPES, tiktokCodeChallenge, type TikTokOAuthError, type TikTokScope, type TikTokTokenResponse } from './protocol.ts';
 
 export interface OAuthAccount {
   openId: string;
@@ -24,6 +24,11 @@ export interface OAuthConfig {
   account(openId: string): OAuthAccount | undefined;
   /** The account "signed in" in the simulated browser, which consents at authorize. */
   signedInOpenId(): string | undefined;
+  /**
+   * Show a consent page with Authorize and Cancel buttons instead of consenting at once, as the
+   * real Login Kit does (for end-to-end tests and the training demo).
+   */
+  consentPage?: boolean;
 }
 
 export interface Grant {
@@ -60,7 +65,24 @@ export interface OAuthReply {
   body: TikTokTokenResponse | TikTokOAuthError | Record<string, never>;
 }
 
-export type AuthorizeReply = { kind: 'redirect'; location: string } | { kind: 'page'; status: number; text: string };
+export type AuthorizeReply = { kind: 'redirect'; location: string } | { kind: 'page'; status: number; text: string } | { kind: 'consent'; html: string };
+
+/** The simulator's own consent form field; the real page's controls are not part of the API. */
+export const CONSENT_FIELD = 'airlock_sim_consent';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function consentPage(query: URLSearchParams, who: string, scopes: readonly string[]): string {
+  const hidden = [...query.entries()]
+    .filter(([k]) => k !== CONSENT_FIELD)
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+    .join('');
+  const items = scopes.map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>TikTok (simulator): authorize</title></head><body><main><h1>Authorize this app</h1><p>Signed in as ${escapeHtml(who)}. The app asks to:</p><ul>${items}</ul><form method="get" action="${TIKTOK_PATHS.authorize}">${hidden}<button type="submit" name="${CONSENT_FIELD}" value="allow">Authorize</button> <button type="submit" name="${CONSENT_FIELD}" value="deny">Cancel</button></form></main></body></html>`;
+}
+
 
 /** §1.1 desktop rules: absolute http(s), host localhost or 127.0.0.1, a port, no query or fragment. */
 const DESKTOP_REDIRECT = /^(https?):\/\/(localhost|127\.0\.0\.1):(\d{1,5}|\*)(\/[^?#]*)?$/;
@@ -128,6 +150,11 @@ export class TikTokOAuth {
     const openId = c.signedInOpenId();
     const account = openId === undefined ? undefined : c.account(openId);
     if (!account) return back({ error: 'access_denied', error_description: 'The user did not grant access.' });
+    if (c.consentPage) {
+      const answer = query.get(CONSENT_FIELD);
+      if (answer === null) return { kind: 'consent', html: consentPage(query, account.openId, requested) };
+      if (answer !== 'allow') return back({ error: 'access_denied', error_description: 'The user did not grant access.' });
+    }
     const scopes = (requested as TikTokScope[]).filter((s) => account.grantedScopes.includes(s));
     // Real codes carry characters such as `*` and `!`, which is why §1.1 says to URL-decode them.
     const code = `${randomBytes(18).toString('base64url')}*${++this.#tokenCount}!v2`;

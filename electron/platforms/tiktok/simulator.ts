@@ -110,6 +110,8 @@ export interface TikTokSimulatorOptions {
   /** §1.4 PULL_FROM_URL: prefixes "verified" for this app. Nothing is ever fetched. */
   verifiedUrlPrefixes?: string[];
   faults?: TikTokFault[];
+  /** Authorize shows a consent page with Authorize and Cancel instead of consenting at once. */
+  consentPage?: boolean;
 }
 
 export interface TikTokFeedPost {
@@ -315,6 +317,7 @@ class Simulation implements TikTokSimulator {
       logId: () => makeLogId(this.#now()),
       account: (openId) => this.#account(openId),
       signedInOpenId: () => this.#signedIn ?? undefined,
+      consentPage: options.consentPage === true,
     });
   }
 
@@ -660,6 +663,9 @@ class Simulation implements TikTokSimulator {
     if (reply.kind === 'redirect') {
       res.writeHead(302, { Location: reply.location, 'Cache-Control': 'no-store' });
       res.end();
+    } else if (reply.kind === 'consent') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'" });
+      res.end(reply.html);
     } else {
       res.writeHead(reply.status, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(reply.text);
