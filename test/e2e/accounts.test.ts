@@ -235,6 +235,28 @@ describe('the Accounts screen', () => {
     expect(await core.vault.loadAccountCredentials('tiktok', 'open-harbour')).toBeNull();
   });
 
+  it('removes the account anyway when TikTok cannot confirm the revoke, and says so plainly', async () => {
+    const popupOpened = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Connect a TikTok account' }).click();
+    const popup = await popupOpened;
+    await popup.getByRole('button', { name: 'Authorize' }).click();
+    await popup.getByRole('heading', { name: 'Signed in' }).waitFor();
+    await popup.close();
+    await page.getByTestId('account-tiktok').waitFor();
+    const creds = await core.vault.loadAccountCredentials('tiktok', 'open-harbour');
+    issued.add(creds!.accessToken);
+    issued.add(creds!.refreshToken!);
+    sim.injectFault({ kind: 'server-error', endpoint: 'revoke', status: 503 });
+    await page.getByTestId('account-tiktok').getByRole('button', { name: 'Disconnect Harbour City (@harbourcity)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Disconnect Harbour City (@harbourcity)' }).click();
+    const result = page.getByTestId('disconnect-result');
+    await result.getByText('Harbour City (@harbourcity) is removed from this kiosk.').waitFor();
+    expect(await result.textContent()).toContain('TikTok did not confirm that it ended');
+    expect(await result.getAttribute('role')).toBe('alert');
+    await page.getByTestId('accounts-empty').waitFor();
+    expect(await core.vault.loadAccountCredentials('tiktok', 'open-harbour')).toBeNull();
+  });
+
   it('leaves no token anywhere: data folder, logs, the page\'s storage and the browser profile', async () => {
     const secrets = [...issued];
     expect(secrets.length).toBeGreaterThanOrEqual(3);
