@@ -7,7 +7,8 @@ import { AirlockError } from '../../common/errors.ts';
 import type { EgressClient, EgressResponse } from '../services/egress/http-client.ts';
 import type { AccountCredentials, AppCredentials } from '../services/vault/vault.ts';
 import { clip, PublishError, type PublishErrors } from './publish-error.ts';
-import { parseRetryAfter, TransientFailure, withRetries, type RetryPolicy } from './retry.ts';
+import type { PublishContext } from './adapter.ts';
+import { parseRetryAfter, TransientFailure, withRetries, type RetryOptions, type RetryPolicy } from './retry.ts';
 
 /** JSON answers of these APIs are small; a bigger one is not the platform talking. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
@@ -250,4 +251,37 @@ export class BearerSession {
     }
     return next;
   }
+}
+
+/** The options an adapter built on BearerSession takes besides its own. */
+export interface BearerAdapterOptions extends RetryOptions {
+  now?: () => number;
+  /** The organisation's app for this platform (client id, and secret where there is one), to renew tokens. */
+  appCredentials?: () => Promise<AppCredentials | null>;
+  /** Renew the access token this long before it expires. Default 5 minutes. */
+  refreshMarginMs?: number;
+  /** Longest silence on one request. Default: the egress client's. */
+  timeoutMs?: number;
+}
+
+/** A progress bar's feed: it never moves backwards, even when bytes are sent a second time, and speaks at most once a MiB. */
+export function monotonicProgress(onProgress: PublishContext['onProgress'], total: number) {
+  let high = 0;
+  let lastSent = -Infinity;
+  return (phase: 'uploading' | 'processing' | 'creating', bytes: number, force = false): void => {
+    high = Math.min(total, Math.max(high, bytes));
+    if (!force && high - lastSent < 1024 * 1024 && high !== total) return;
+    lastSent = high;
+    onProgress({ phase, bytesDone: high, bytesTotal: total });
+  };
+}
+
+/** Runs one publish or reconcile; a cancelled job says so, whatever broke underneath it. */
+export function guardJob<T>(context: PublishContext, aborted: () => Error, work: () => Promise<T>, translate: (err: unknown) => unknown = (err) => err): Promise<T> {
+  return (async () => {
+    if (context.signal.aborted) throw aborted();
+    return work();
+  })().catch((err: unknown) => {
+    throw context.signal.aborted ? aborted() : translate(err);
+  });
 }

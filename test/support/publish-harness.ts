@@ -2,6 +2,7 @@
 // each save happened), a checkpoint that round-trips through structured clone, progress and a
 // sleep that records waits instead of taking them. Traffic goes through the real egress client,
 // with loopback the only place it may go.
+import { afterEach, expect } from 'vitest';
 import type { PublishContext } from '../../electron/platforms/adapter.ts';
 import type { PlatformId } from '../../common/platforms.ts';
 import { EgressLog } from '../../electron/services/egress/egress-log.ts';
@@ -26,6 +27,32 @@ export interface PublishHarness {
 export function loopbackEgress(): { client: EgressClient; log: EgressLog } {
   const log = new EgressLog();
   return { client: createEgressClient({ policy: new EgressPolicy({ allowedHosts: [], allowLoopback: true }), log }), log };
+}
+
+/**
+ * One simulator per test on 127.0.0.1 and a loopback-only egress client, both gone after each
+ * test, which also fails if anything tried to leave the machine.
+ */
+export function simulatorPerTest<S extends { origin: string; stop(): Promise<void> }>() {
+  let sim: S | undefined;
+  let egress: { client: EgressClient; log: EgressLog } | undefined;
+  afterEach(async () => {
+    egress?.client.close();
+    // Nothing ever tried to leave the machine: the policy allows loopback only, and logs refusals.
+    expect(egress?.log.entries() ?? []).toEqual([]);
+    egress = undefined;
+    await sim?.stop();
+    sim = undefined;
+  });
+  return {
+    async start(make: () => Promise<S>): Promise<S> {
+      sim = await make();
+      expect(new URL(sim.origin).hostname).toBe('127.0.0.1');
+      egress = loopbackEgress();
+      return sim;
+    },
+    client: (): EgressClient => egress!.client,
+  };
 }
 
 export function publishHarness(o: { platform: PlatformId; accountId: string; apiBase: string; http: EgressClient; credentials: AccountCredentials; requestCount: () => number }): PublishHarness {

@@ -5,29 +5,22 @@
 import { stat } from 'node:fs/promises';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
-import { BearerSession, parseJson, TokenRejected, type Answer } from '../bearer-session.ts';
+import { BearerSession, guardJob, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions } from '../bearer-session.ts';
 import { multipartFileBody } from '../mastodon/mastodon-multipart.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, PublishError, publishErrors } from '../publish-error.ts';
-import { parseRetryAfter, retryPolicy, TransientFailure, type RetryOptions, type RetryPolicy } from '../retry.ts';
+import { parseRetryAfter, retryPolicy, TransientFailure, type RetryPolicy } from '../retry.ts';
 import { X_DUPLICATE_DETAIL, X_LIMITS, X_MEDIA_TYPES, X_PATHS, type XMediaCategory, type XProcessingInfo } from './protocol.ts';
 
 export const X_REQUESTER = 'publish:x';
 
-export interface XAdapterOptions extends RetryOptions {
+export interface XAdapterOptions extends BearerAdapterOptions {
   /** Bytes per append segment; at most 4 MiB (§2.2), grown only to stay within 1000 segments. Default 4 MiB. */
   segmentBytes?: number;
   /** Bytes read from the library at a time while a segment streams. Default 256 KiB. */
   pieceBytes?: number;
   /** STATUS polls before the job reports "still processing". Default 120. */
   maxPolls?: number;
-  now?: () => number;
-  /** The organisation's X app (client id, and a secret for a confidential client), to renew tokens (§2.1). */
-  appCredentials?: () => Promise<AppCredentials | null>;
-  /** Renew the access token this long before it expires. Default 5 minutes. */
-  refreshMarginMs?: number;
-  /** Longest silence on one request. Default: the egress client's. */
-  timeoutMs?: number;
 }
 
 interface XMediaState {
@@ -64,7 +57,6 @@ interface Settings {
 }
 
 const errors = publishErrors('x', 'X');
-const PROGRESS_STEP_BYTES = 1024 * 1024;
 /** A media id this close to expiry is not worth resuming. */
 const MEDIA_SAFETY_MS = 60 * 60_000;
 
@@ -160,8 +152,7 @@ class XPublishJob {
   readonly #api: BearerSession;
   readonly #apiBase: string;
   readonly #total: number;
-  #high = 0;
-  #lastSent = -Infinity;
+  readonly #report: ReturnType<typeof monotonicProgress>;
 
   constructor(settings: Settings, request: PublishRequest, context: PublishContext, refreshes: Map<string, Promise<AccountCredentials>>) {
     this.#s = settings;
@@ -169,6 +160,7 @@ class XPublishJob {
     this.#context = context;
     this.#apiBase = context.account.apiBase.replace(/\/+$/, '');
     this.#total = request.media.reduce((n, m) => n + m.bytes, 0);
+    this.#report = monotonicProgress(context.onProgress, this.#total);
     this.#api = new BearerSession({
       http: context.http,
       signal: context.signal,
@@ -214,11 +206,7 @@ class XPublishJob {
   }
 
   #progress(phase: 'uploading' | 'processing' | 'creating', bytes: number, force = false): void {
-    // The UI draws a bar: it never moves backwards, even when a segment is sent a second time.
-    this.#high = Math.min(this.#total, Math.max(this.#high, bytes));
-    if (!force && this.#high - this.#lastSent < PROGRESS_STEP_BYTES && this.#high !== this.#total) return;
-    this.#lastSent = this.#high;
-    this.#context.onProgress({ phase, bytesDone: this.#high, bytesTotal: this.#total });
+    this.#report(phase, bytes, force);
   }
 
   async #save(state: XJobState): Promise<void> {
@@ -461,14 +449,7 @@ export function createXAdapter(options: XAdapterOptions = {}): PlatformAdapter {
     timeoutMs: options.timeoutMs,
   };
   const refreshes = new Map<string, Promise<AccountCredentials>>();
-  const guard = <T>(context: PublishContext, work: () => Promise<T>): Promise<T> =>
-    (async () => {
-      if (context.signal.aborted) throw errors.aborted();
-      return work();
-    })().catch((err: unknown) => {
-      // A cancelled job says so, whatever broke underneath it.
-      throw context.signal.aborted ? errors.aborted() : err;
-    });
+  const guard = <T>(context: PublishContext, work: () => Promise<T>): Promise<T> => guardJob(context, errors.aborted, work);
   return {
     platform: 'x',
     check: (facts) => checkPostForPlatform('x', facts),

@@ -5,11 +5,11 @@
 // faults on demand. Segments are hashed as they pass and never held. Never a real host.
 import { createHash, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../services/core.ts';
 import { MultipartError, multipartBoundary, readMultipart } from '../mastodon/simulator-multipart.ts';
 import { BodyTooLarge, drain, readSmallBody } from '../simulator-body.ts';
 import { PkceOAuth, type OAuthAccess, type PkceTokenResponse } from '../simulator-pkce-oauth.ts';
+import { FaultQueue, jsonObject, listenOnLoopback, stopServer } from '../simulator-server.ts';
 import { xWeightedLength } from '../text-measure.ts';
 import {
   X_DUPLICATE_DETAIL,
@@ -165,7 +165,7 @@ class Simulation implements XSimulator {
   readonly #clock: Clock;
   readonly #oauth: PkceOAuth;
   readonly #accounts: XSimAccount[];
-  readonly #faults: { fault: XFault; remaining: number }[] = [];
+  readonly #faults = new FaultQueue<XFault>();
   readonly #media = new Map<string, Media>();
   readonly #tweets: Tweet[] = [];
   readonly #requests: XRequestRecord[] = [];
@@ -203,17 +203,16 @@ class Simulation implements XSimulator {
     });
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return stopServer(this.server);
   }
 
   injectFault(fault: XFault): void {
-    this.#faults.push({ fault, remaining: Math.max(1, fault.times ?? 1) });
+    this.#faults.push(fault);
   }
 
   pendingFaults(): XFault[] {
-    return this.#faults.map((f) => f.fault);
+    return this.#faults.pending();
   }
 
   feed(userId?: string): XFeedPost[] {
@@ -264,26 +263,18 @@ class Simulation implements XSimulator {
   }
 
   #takeFault(endpoint: XEndpoint, segmentIndex?: number): XFault | undefined {
-    const i = this.#faults.findIndex(
-      ({ fault }) =>
+    return this.#faults.take(
+      (fault) =>
         fault.kind !== 'processing-failure' &&
         (fault.endpoint === undefined || fault.endpoint === endpoint) &&
         (fault.segmentIndex === undefined || fault.segmentIndex === segmentIndex) &&
         // An expired token means nothing to the sign-in endpoints.
         !(fault.kind === 'expired-token' && (endpoint === 'authorize' || endpoint === 'token' || endpoint === 'revoke')),
     );
-    if (i < 0) return undefined;
-    const entry = this.#faults[i]!;
-    if (--entry.remaining <= 0) this.#faults.splice(i, 1);
-    return entry.fault;
   }
 
   #takeProcessingFailure(): boolean {
-    const i = this.#faults.findIndex(({ fault }) => fault.kind === 'processing-failure');
-    if (i < 0) return false;
-    const entry = this.#faults[i]!;
-    if (--entry.remaining <= 0) this.#faults.splice(i, 1);
-    return true;
+    return this.#faults.take((fault) => fault.kind === 'processing-failure') !== undefined;
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------
@@ -420,13 +411,8 @@ class Simulation implements XSimulator {
   }
 
   #initialize(access: OAuthAccess, body: Buffer): Reply {
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      return invalid('Request body is not valid JSON.');
-    }
-    if (!isRecord(json)) return invalid('Request body must be a JSON object.');
+    const json = jsonObject(body);
+    if (!json) return invalid('Request body must be a JSON object.');
     const extra = Object.keys(json).filter((k) => !['media_type', 'total_bytes', 'media_category', 'additional_owners', 'shared'].includes(k));
     if (extra.length > 0) return invalid(`Unknown fields: ${extra.join(', ')}`);
     const type = json.media_type;
@@ -492,7 +478,7 @@ class Simulation implements XSimulator {
     const index = Number(indexText);
     if (indexText === undefined || !/^\d{1,3}$/.test(indexText) || index > X_LIMITS.maxSegments - 1) return done(invalid('segment_index must be an integer from 0 to 999.', { segment_index: [String(indexText)] }));
     if (!file) return done(invalid('The media field is required.', { media: [] }));
-    const segmentFault = this.#faults.some(({ fault: f }) => f.segmentIndex === index && (f.endpoint === undefined || f.endpoint === 'append')) ? this.#takeFault('append', index) : undefined;
+    const segmentFault = this.#faults.pending().some((f) => f.segmentIndex === index && (f.endpoint === undefined || f.endpoint === 'append')) ? this.#takeFault('append', index) : undefined;
     if (segmentFault?.kind === 'server-error' || segmentFault?.kind === 'rate-limit') return done(this.#reply(req, url, 'append', Buffer.alloc(0), segmentFault));
     if (segmentFault?.kind === 'drop-connection' && segmentFault.when !== 'after-processing') return void req.socket.destroy();
     if (file.size > 5 * 1024 * 1024) return done(invalid('Segment is larger than 5 MB.'));
@@ -568,13 +554,8 @@ class Simulation implements XSimulator {
   }
 
   #createTweet(access: OAuthAccess, body: Buffer): Reply {
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      return invalid('Request body is not valid JSON.');
-    }
-    if (!isRecord(json)) return invalid('Request body must be a JSON object.');
+    const json = jsonObject(body);
+    if (!json) return invalid('Request body must be a JSON object.');
     const text = typeof json.text === 'string' ? json.text : '';
     const mediaIds = isRecord(json.media) && Array.isArray(json.media.media_ids) ? json.media.media_ids : [];
     if (!text && mediaIds.length === 0) return invalid('text is required unless media is attached.', { text: [] });
@@ -606,14 +587,6 @@ export function segmentChainHash(segmentHashes: readonly string[]): string {
 /** Starts the simulator on 127.0.0.1 and resolves once it listens. */
 export async function startXSimulator(options: XSimulatorOptions = {}): Promise<XSimulator> {
   const sim = new Simulation(options);
-  await new Promise<void>((resolve, reject) => {
-    sim.server.once('error', reject);
-    sim.server.listen(options.port ?? 0, '127.0.0.1', () => {
-      sim.server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = sim.server.address() as AddressInfo;
-  sim.origin = `http://127.0.0.1:${port}`;
+  sim.origin = await listenOnLoopback(sim.server, options.port);
   return sim;
 }

@@ -8,26 +8,21 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishRequest, PublishResult } from '../adapter.ts';
-import { BearerSession, parseJson, TokenRejected, type Answer } from '../bearer-session.ts';
+import { BearerSession, guardJob, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions } from '../bearer-session.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, publishErrors, type PublishError } from '../publish-error.ts';
-import { parseRetryAfter, retryPolicy, TransientFailure, type RetryOptions, type RetryPolicy } from '../retry.ts';
+import { parseRetryAfter, retryPolicy, TransientFailure, type RetryPolicy } from '../retry.ts';
 import { YOUTUBE_LIMITS, YOUTUBE_PATHS, YOUTUBE_PRIVACY, youtubeTokenUrl, type YouTubePrivacy } from './protocol.ts';
 
 export const YOUTUBE_REQUESTER = 'publish:youtube';
 
-export interface YouTubeAdapterOptions extends RetryOptions {
+export interface YouTubeAdapterOptions extends BearerAdapterOptions {
   /** Bytes per PUT, rounded down to a multiple of 256 KiB (§5.2). Default 8 MiB. */
   chunkBytes?: number;
   /** Bytes read from the library at a time while a chunk streams. Default 256 KiB. */
   pieceBytes?: number;
   /** Privacy when the post's options name none. Default public: an approved post is meant to be seen. */
   defaultPrivacy?: YouTubePrivacy;
-  now?: () => number;
-  /** The organisation's Google "installed app" client, to renew tokens (§5.1). */
-  appCredentials?: () => Promise<AppCredentials | null>;
-  refreshMarginMs?: number;
-  timeoutMs?: number;
 }
 
 /** What the job keeps between attempts (through `context.checkpoint`). */
@@ -54,7 +49,6 @@ interface Settings {
 }
 
 const errors = publishErrors('youtube', 'YouTube');
-const PROGRESS_STEP_BYTES = 1024 * 1024;
 
 /** The session URI answered 404: it expired, and only a new session helps (§5.2). */
 class SessionLost extends Error {}
@@ -140,8 +134,7 @@ class YouTubePublishJob {
   readonly #context: PublishContext;
   readonly #api: BearerSession;
   readonly #apiBase: string;
-  #high = 0;
-  #lastSent = -Infinity;
+  #report: ReturnType<typeof monotonicProgress> | null = null;
 
   constructor(settings: Settings, request: PublishRequest, context: PublishContext, refreshes: Map<string, Promise<AccountCredentials>>) {
     this.#s = settings;
@@ -224,11 +217,8 @@ class YouTubePublishJob {
   }
 
   #progress(phase: 'uploading' | 'processing' | 'creating', bytes: number, total: number, force = false): void {
-    // The UI draws a bar: it never moves backwards, even when a chunk is sent a second time.
-    this.#high = Math.min(total, Math.max(this.#high, bytes));
-    if (!force && this.#high - this.#lastSent < PROGRESS_STEP_BYTES && this.#high !== total) return;
-    this.#lastSent = this.#high;
-    this.#context.onProgress({ phase, bytesDone: this.#high, bytesTotal: total });
+    this.#report ??= monotonicProgress(this.#context.onProgress, total);
+    this.#report(phase, bytes, force);
   }
 
   async #save(state: YouTubeJobState): Promise<void> {
@@ -377,15 +367,9 @@ export function createYouTubeAdapter(options: YouTubeAdapterOptions = {}): Platf
   };
   const refreshes = new Map<string, Promise<AccountCredentials>>();
   const guard = <T>(context: PublishContext, work: () => Promise<T>): Promise<T> =>
-    (async () => {
-      if (context.signal.aborted) throw errors.aborted();
-      return work();
-    })().catch((err: unknown) => {
-      // A cancelled job says so, whatever broke underneath it.
-      if (context.signal.aborted) throw errors.aborted();
-      if (err instanceof SessionLost) throw errors.make('session-expired', 'YouTube no longer knows the upload. Nothing was published; send the post again.', err.message, 'retry');
-      throw err;
-    });
+    guardJob(context, errors.aborted, work, (err) =>
+      err instanceof SessionLost ? errors.make('session-expired', 'YouTube no longer knows the upload. Nothing was published; send the post again.', err.message, 'retry') : err,
+    );
   return {
     platform: 'youtube',
     check: (facts) => checkPostForPlatform('youtube', facts),

@@ -6,10 +6,10 @@
 // as they arrive, kept in 256 KiB steps as Google keeps them, and never held. Never a real host.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../services/core.ts';
 import { BodyTooLarge, drain, readSmallBody } from '../simulator-body.ts';
 import { PkceOAuth, type OAuthAccess, type PkceTokenResponse } from '../simulator-pkce-oauth.ts';
+import { FaultQueue, jsonObject, listenOnLoopback, stopServer } from '../simulator-server.ts';
 import { googleError, YOUTUBE_LIMITS, YOUTUBE_PATHS, YOUTUBE_PRIVACY, YOUTUBE_SCOPES, type YouTubePrivacy } from './protocol.ts';
 
 export type YouTubeEndpoint = 'authorize' | 'token' | 'revoke' | 'start' | 'chunk' | 'query' | 'videos';
@@ -143,7 +143,7 @@ class Simulation implements YouTubeSimulator {
   readonly #clock: Clock;
   readonly #oauth: PkceOAuth;
   readonly #channels: YouTubeSimChannel[];
-  readonly #faults: { fault: YouTubeFault; remaining: number }[] = [];
+  readonly #faults = new FaultQueue<YouTubeFault>();
   readonly #sessions = new Map<string, Session>();
   readonly #videos: YouTubeVideoView[] = [];
   readonly #requests: YouTubeRequestRecord[] = [];
@@ -180,17 +180,16 @@ class Simulation implements YouTubeSimulator {
     });
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return stopServer(this.server);
   }
 
   injectFault(fault: YouTubeFault): void {
-    this.#faults.push({ fault, remaining: Math.max(1, fault.times ?? 1) });
+    this.#faults.push(fault);
   }
 
   pendingFaults(): YouTubeFault[] {
-    return this.#faults.map((f) => f.fault);
+    return this.#faults.pending();
   }
 
   feed(channelId?: string): YouTubeVideoView[] {
@@ -227,16 +226,12 @@ class Simulation implements YouTubeSimulator {
 
   #takeFault(endpoint: YouTubeEndpoint, chunkIndex?: number): YouTubeFault | undefined {
     const oauth = endpoint === 'authorize' || endpoint === 'token' || endpoint === 'revoke';
-    const i = this.#faults.findIndex(
-      ({ fault }) =>
+    return this.#faults.take(
+      (fault) =>
         (fault.endpoint === undefined || fault.endpoint === endpoint) &&
         (fault.chunkIndex === undefined || fault.chunkIndex === chunkIndex) &&
         !(oauth && fault.kind !== 'drop-connection' && fault.kind !== 'server-error'),
     );
-    if (i < 0) return undefined;
-    const entry = this.#faults[i]!;
-    if (--entry.remaining <= 0) this.#faults.splice(i, 1);
-    return entry.fault;
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------
@@ -341,14 +336,10 @@ class Simulation implements YouTubeSimulator {
     const contentType = String(req.headers['x-upload-content-type'] ?? '');
     if (!Number.isSafeInteger(total) || total <= 0 || total > YOUTUBE_LIMITS.fileMaxBytes) return fail(400, 'badContent', 'X-Upload-Content-Length is missing or not valid.', 'global');
     if (!/^video\/[a-z0-9.+-]+$/i.test(contentType) && contentType !== 'application/octet-stream') return fail(400, 'badContent', 'X-Upload-Content-Type must be video/* or application/octet-stream.', 'global');
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      return fail(400, 'parseError', 'Parse Error', 'global');
-    }
-    const snippet = isRecord(json) && isRecord(json.snippet) ? json.snippet : {};
-    const status = isRecord(json) && isRecord(json.status) ? json.status : {};
+    const json = jsonObject(body);
+    if (!json) return fail(400, 'parseError', 'Parse Error', 'global');
+    const snippet = isRecord(json.snippet) ? json.snippet : {};
+    const status = isRecord(json.status) ? json.status : {};
     const title = typeof snippet.title === 'string' ? snippet.title : '';
     const description = typeof snippet.description === 'string' ? snippet.description : '';
     if (!title.trim() || Array.from(title).length > YOUTUBE_LIMITS.titleMaxChars || /[<>]/.test(title)) return fail(400, 'invalidTitle', 'The request metadata specifies an invalid video title.');
@@ -480,14 +471,6 @@ class Simulation implements YouTubeSimulator {
 /** Starts the simulator on 127.0.0.1 and resolves once it listens. */
 export async function startYouTubeSimulator(options: YouTubeSimulatorOptions = {}): Promise<YouTubeSimulator> {
   const sim = new Simulation(options);
-  await new Promise<void>((resolve, reject) => {
-    sim.server.once('error', reject);
-    sim.server.listen(options.port ?? 0, '127.0.0.1', () => {
-      sim.server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = sim.server.address() as AddressInfo;
-  sim.origin = `http://127.0.0.1:${port}`;
+  sim.origin = await listenOnLoopback(sim.server, options.port);
   return sim;
 }

@@ -6,15 +6,13 @@ import { createHash } from 'node:crypto';
 import { open, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishMedia, PublishRequest } from '../../../../electron/platforms/adapter.ts';
 import { createXAdapter, type XAdapterOptions } from '../../../../electron/platforms/x/adapter.ts';
 import { segmentChainHash, startXSimulator, type XSimulator, type XSimulatorOptions } from '../../../../electron/platforms/x/simulator.ts';
-import type { EgressClient } from '../../../../electron/services/egress/http-client.ts';
-import type { EgressLog } from '../../../../electron/services/egress/egress-log.ts';
 import { plainPhoto } from '../../../support/image-fixtures.ts';
 import { MiB, padVideo } from '../../../support/platform-driver.ts';
-import { loopbackEgress, progressIsMonotonic, publishHarness, recordingSleep, type PublishHarness } from '../../../support/publish-harness.ts';
+import { progressIsMonotonic, publishHarness, recordingSleep, simulatorPerTest, type PublishHarness } from '../../../support/publish-harness.ts';
 import { makeVideo } from '../../../support/video-fixtures.ts';
 
 let dir: string;
@@ -22,9 +20,7 @@ let clip: string;
 let video: string;
 let photo: string;
 let photo2: string;
-let sim: XSimulator | undefined;
-let client: EgressClient | undefined;
-let egressLog: EgressLog | undefined;
+const suite = simulatorPerTest<XSimulator>();
 
 const SEGMENT = 1 * MiB;
 
@@ -42,20 +38,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  // Nothing ever tried to leave the machine: the policy allows loopback only, and logs refusals.
-  expect(egressLog?.entries() ?? []).toEqual([]);
-  await sim?.stop();
-  sim = undefined;
-});
-
 async function start(options: XSimulatorOptions = {}): Promise<XSimulator> {
-  sim = await startXSimulator(options);
-  expect(new URL(sim.origin).hostname).toBe('127.0.0.1');
-  ({ client, log: egressLog } = loopbackEgress());
-  return sim;
+  return suite.start(() => startXSimulator(options));
 }
 
 function harness(s: XSimulator): PublishHarness {
@@ -64,7 +48,7 @@ function harness(s: XSimulator): PublishHarness {
     platform: 'x',
     accountId: s.accounts()[0]!.id,
     apiBase: s.origin,
-    http: client!,
+    http: suite.client(),
     credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token!, expiresAt: Date.now() + tokens.expires_in * 1000, scopes: tokens.scope.split(' ') },
     requestCount: () => s.requests().length,
   });

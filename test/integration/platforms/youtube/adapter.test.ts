@@ -5,21 +5,17 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishRequest } from '../../../../electron/platforms/adapter.ts';
 import { createYouTubeAdapter, type YouTubeAdapterOptions } from '../../../../electron/platforms/youtube/adapter.ts';
 import { startYouTubeSimulator, type YouTubeSimulator, type YouTubeSimulatorOptions } from '../../../../electron/platforms/youtube/simulator.ts';
-import type { EgressLog } from '../../../../electron/services/egress/egress-log.ts';
-import type { EgressClient } from '../../../../electron/services/egress/http-client.ts';
 import { MiB, padVideo, sha256Of } from '../../../support/platform-driver.ts';
-import { loopbackEgress, progressIsMonotonic, publishHarness, recordingSleep, type PublishHarness } from '../../../support/publish-harness.ts';
+import { progressIsMonotonic, publishHarness, recordingSleep, simulatorPerTest, type PublishHarness } from '../../../support/publish-harness.ts';
 import { makeVideo } from '../../../support/video-fixtures.ts';
 
 let dir: string;
 let video: string;
-let sim: YouTubeSimulator | undefined;
-let client: EgressClient | undefined;
-let egressLog: EgressLog | undefined;
+const suite = simulatorPerTest<YouTubeSimulator>();
 
 const CHUNK = 1 * MiB;
 const SIZE = 5 * MiB + 4321;
@@ -34,20 +30,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  // Nothing ever tried to leave the machine: the policy allows loopback only, and logs refusals.
-  expect(egressLog?.entries() ?? []).toEqual([]);
-  await sim?.stop();
-  sim = undefined;
-});
-
 async function start(options: YouTubeSimulatorOptions = {}): Promise<YouTubeSimulator> {
-  sim = await startYouTubeSimulator(options);
-  expect(new URL(sim.origin).hostname).toBe('127.0.0.1');
-  ({ client, log: egressLog } = loopbackEgress());
-  return sim;
+  return suite.start(() => startYouTubeSimulator(options));
 }
 
 function harness(s: YouTubeSimulator): PublishHarness {
@@ -56,7 +40,7 @@ function harness(s: YouTubeSimulator): PublishHarness {
     platform: 'youtube',
     accountId: s.channels()[0]!.id,
     apiBase: s.origin,
-    http: client!,
+    http: suite.client(),
     credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token!, expiresAt: Date.now() + tokens.expires_in * 1000, scopes: tokens.scope.split(' ') },
     requestCount: () => s.requests().length,
   });
