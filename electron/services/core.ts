@@ -14,7 +14,7 @@ import { summarisePolicy, type LoadedPolicy } from './policy/policy.ts';
 import { PostService, type Actor } from './posts/post-service.ts';
 import { PrefsService } from './prefs/prefs-service.ts';
 import { can, refusal, type StaffAction } from './staff/roles.ts';
-import { StaffService, type CurrentStaff } from './staff/staff-service.ts';
+import { StaffService, type CurrentStaff, type ScryptParams } from './staff/staff-service.ts';
 import { AirlockError } from '../../common/errors.ts';
 import { SanitizePool } from './sanitize/sanitize-pool.ts';
 import { openWorkerStore, type Store } from './store/store.ts';
@@ -72,6 +72,8 @@ export interface CoreOptions {
   onTrainingReset?: () => Promise<void>;
   /** How long adapters wait between status checks while a platform processes an upload. */
   publishPollMs?: number;
+  /** Cheaper PIN hashing for test runs that sign in thousands of times; the kiosk never sets it. */
+  staffKdfParams?: ScryptParams;
   /** Where the worker entry points are; the Electron build passes its bundled files. */
   workers?: { store?: URL; sanitize?: URL };
   /** Tests only: sign-in and API origins per platform (simulators) instead of the real hosts. */
@@ -218,7 +220,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   };
   record({ actor: 'system', actorName: 'Airlock', kind: 'policy.loaded', details: { source: loadedPolicy.source, path: loadedPolicy.path, kioskName: policy.kioskName, platforms: policy.platforms, twoPerson: policy.approval.twoPerson, signatures: policy.packages.signatures, trainingMode } });
 
-  const staff = new StaffService({ store, clock, options: { idleLockMinutes: policy.idleLockMinutes } });
+  const staff = new StaffService({ store, clock, options: { idleLockMinutes: policy.idleLockMinutes }, ...(options.staffKdfParams ? { credentials: { params: options.staffKdfParams } } : {}) });
   // Names of people who signed in this run, so their sign-out is recorded by name too.
   const names = new Map<string, string>((await staff.signInChoices()).map((c) => [c.id, c.name]));
   await staff.start();

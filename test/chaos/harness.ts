@@ -5,7 +5,7 @@
 // SIGKILL at a random moment; sometimes a second or third start is killed too (working again,
 // or in the middle of recovering); the last start only recovers and closes the kiosk cleanly.
 // Then check.ts judges the database, the feed and the acknowledged steps.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTikTokSimulator, type TikTokSimulator } from '../../electron/platforms/tiktok/simulator.ts';
 import { checkTrial, type LedgerEntry, type Problem } from './check.ts';
-import { CONFIG_ENV, markerOf, rng, type Random, type WorkerConfig, type WorkerMessage, type WorkerVideo } from './protocol.ts';
+import { WARM_ENV, markerOf, rng, type Random, type WorkerConfig, type WorkerMessage, type WorkerVideo } from './protocol.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
@@ -87,6 +87,8 @@ async function makeVideo(file: string, bytes: number): Promise<WorkerVideo> {
 function describe(m: WorkerMessage | null, startedAt: number): string {
   if (!m) return `opening (${Date.now() - startedAt} ms in)`;
   switch (m.t) {
+    case 'loaded':
+      return 'loading';
     case 'ready':
       return 'just opened';
     case 'setup':
@@ -121,12 +123,68 @@ function bucket(during: string): string {
   return during.split(' ')[0]!;
 }
 
-function runWorker(config: WorkerConfig, plan: KillPlan, jitter: number, fallbackMs: number, timeoutMs: number, onMessage: (m: WorkerMessage) => void): Promise<StartOutcome> {
-  const startedAt = Date.now();
+/** A worker process started ahead of time, loading Airlock's code while the previous start runs. */
+interface WarmWorker {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves once it said `loaded` (false if it died first). */
+  loaded: Promise<boolean>;
+}
+
+function spawnWarm(): WarmWorker {
   const child = spawn(process.execPath, [WORKER], {
-    env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config), NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, [WARM_ENV]: '1', NODE_NO_WARNINGS: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdout.setEncoding('utf8');
+  const loaded = new Promise<boolean>((resolve) => {
+    let seen = '';
+    const onData = (chunk: string) => {
+      seen += chunk;
+      if (seen.includes('{"t":"loaded"}\n')) {
+        child.stdout.off('data', onData);
+        resolve(true);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('close', () => resolve(false));
+    child.once('error', () => resolve(false));
+  });
+  return { child, loaded };
+}
+
+/**
+ * One warm worker per lane: each start takes the one made ready during the previous start and
+ * leaves a new one loading. Module loading is most of a start's cost and touches no data, so
+ * doing it ahead changes nothing the trial checks; the kill timers count from the moment the
+ * worker gets its config, i.e. from when this life of the kiosk begins.
+ */
+class WarmPool {
+  readonly #spares: WarmWorker[] = [];
+
+  constructor(lanes: number) {
+    for (let i = 0; i < lanes; i++) this.#spares.push(spawnWarm());
+  }
+
+  async take(): Promise<ChildProcessWithoutNullStreams> {
+    const next = this.#spares.shift() ?? spawnWarm();
+    this.#spares.push(spawnWarm());
+    if (await next.loaded) return next.child;
+    // A spare that died while loading (it should not) is not used; the next one is.
+    return this.take();
+  }
+
+  stop(): void {
+    for (const spare of this.#spares.splice(0)) {
+      spare.child.stdin.end();
+      spare.child.kill('SIGKILL');
+    }
+  }
+}
+
+async function runWorker(pool: WarmPool, config: WorkerConfig, plan: KillPlan, jitter: number, fallbackMs: number, timeoutMs: number, onMessage: (m: WorkerMessage) => void): Promise<StartOutcome> {
+  const child = await pool.take();
+  const startedAt = Date.now();
+  child.stdin.end(`${JSON.stringify(config)}\n`);
   let last: WorkerMessage | null = null;
   let killed = false;
   let during = '';
@@ -148,7 +206,6 @@ function runWorker(config: WorkerConfig, plan: KillPlan, jitter: number, fallbac
   }, timeoutMs);
 
   let pending = '';
-  child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
     pending += chunk;
     let nl: number;
@@ -242,6 +299,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
   // Processing is timed, not counted in polls, so an upload the kiosk abandoned still turns
   // into a feed post if all its bytes arrived: a second send would show up as a duplicate.
+  let warm: WarmPool | undefined;
   const sim: TikTokSimulator = await startTikTokSimulator({
     rateLimits: false,
     dailyPostCap: 1_000_000,
@@ -253,6 +311,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const small = [await makeVideo(path.join(workDir, 'videos', 'a.mp4'), 1_100_000), await makeVideo(path.join(workDir, 'videos', 'b.mp4'), 2_600_000)];
     const large = await makeVideo(path.join(workDir, 'videos', 'c.mp4'), 21_500_000);
     log(`chaos: seed ${seed}, ${options.trials} trials, simulator ${sim.origin}, data in ${workDir}`);
+    warm = new WarmPool(Math.max(1, Math.min(options.concurrency ?? 2, options.trials)));
 
     await pool(options.concurrency ?? 2, options.trials, async (trial) => {
       const r = rng((seed ^ Math.imul(trial + 1, 0x9e3779b1)) >>> 0);
@@ -297,7 +356,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         };
         const plan: KillPlan = final ? { kind: 'none' } : chooseKill(r, mode, steps, withLarge);
         const jitter = r.chance(0.3) ? r.int(1, 4) : 0;
-        const outcome = await runWorker(config, plan, jitter, r.int(0, 150), options.workerTimeoutMs ?? 60_000, (m) => {
+        const outcome = await runWorker(warm!, config, plan, jitter, r.int(0, 150), options.workerTimeoutMs ?? 60_000, (m) => {
           if (m.t === 'begin') {
             const e = ledger.get(m.marker) ?? { marker: m.marker, postId: m.postId, acked: null, pending: [] };
             e.pending.push(m.op);
@@ -362,6 +421,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }
     });
   } finally {
+    warm?.stop();
     await sim.stop();
     if (!options.keep && result.problems.length === 0) await rm(workDir, { recursive: true, force: true });
   }

@@ -39,11 +39,14 @@ export interface WorkerConfig {
 }
 
 export const CONFIG_ENV = 'AIRLOCK_CHAOS_WORKER';
+/** Set (to 1) for a worker started ahead of time: it loads its code, says `loaded`, then reads its config as one line on stdin. */
+export const WARM_ENV = 'AIRLOCK_CHAOS_WARM';
 
 export type WorkflowOp = 'create' | 'edit' | 'submit' | 'approve' | 'schedule' | 'cancel';
 
 /** One JSON line on the worker's stdout. Written synchronously (a pipe), so a line is out before the next step. */
 export type WorkerMessage =
+  | { t: 'loaded' }
   | { t: 'ready'; ms: number; recovered: number }
   | { t: 'setup'; step: string }
   | { t: 'begin'; n: number; op: WorkflowOp; marker: string; postId: string | null }
