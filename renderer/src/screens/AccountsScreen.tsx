@@ -8,7 +8,7 @@ import type { AirlockErrorValue } from '../../../common/errors.ts';
 import { call } from '../api/client.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { formatDateTime } from '../format.ts';
-import { useTranslation } from '../i18n/index.ts';
+import { staffMessage, useTranslation } from '../i18n/index.ts';
 import { ConnectAppPassword, ConnectOAuth, useConnect, WaitingPanel } from './accounts/ConnectPanel.tsx';
 import { useApiResult } from './admin/use-api-result.ts';
 import { asErrorValue } from './audit/use-audit-log.ts';
@@ -20,6 +20,8 @@ type Disconnected = MethodResult<'accounts.disconnect'>;
 const loadAccounts = () => call('accounts.list', {});
 
 const STATUS_MARK = { healthy: '✓', expiring: '!', expired: '✕', 'needs-reconnect': '✕' } as const;
+/** The core explains each status in English; other languages show the catalogue's sentence for it. */
+const STATUS_CODE = { healthy: 'accounts.status-healthy', expiring: 'accounts.status-expiring', expired: 'accounts.status-expired', 'needs-reconnect': 'accounts.status-needs-reconnect' } as const;
 
 export function AccountsScreen() {
   const { t } = useTranslation();
@@ -128,7 +130,7 @@ export function AccountsScreen() {
                     <td className={a.status === 'healthy' ? 'staff-table__status' : 'staff-table__status staff-table__status--off'}>
                       <span aria-hidden="true">{STATUS_MARK[a.status]}</span> <strong>{t(`accounts.status.${a.status}`)}</strong>
                       <br />
-                      <small>{a.statusReason}</small>
+                      <small>{staffMessage(STATUS_CODE[a.status], a.statusReason)}</small>
                     </td>
                     <td>
                       {a.accessExpiresAt ? (
