@@ -140,6 +140,11 @@ function readState(raw: Record<string, unknown>): XJobState {
   };
 }
 
+/** A post's text with every link as one token: X returns links rewritten to t.co (§2.3). */
+function linksAside(text: string): string {
+  return text.replace(/https?:\/\/\S+/g, '<link>').trim();
+}
+
 function categoryOf(media: PublishMedia): XMediaCategory {
   if (media.kind === 'video') return 'tweet_video';
   return media.contentType === 'image/gif' ? 'tweet_gif' : 'tweet_image';
@@ -424,8 +429,8 @@ class XPublishJob {
       const created = typeof t.created_at === 'string' ? Date.parse(t.created_at) : NaN;
       if (!Number.isNaN(created) && created < since) continue;
       const theirs = isRecord(t.attachments) && Array.isArray(t.attachments.media_keys) ? t.attachments.media_keys : [];
-      // Media keys are this upload's own; without media, X keeps the text as sent (links aside).
-      const same = keys.length > 0 ? keys.length === theirs.length && keys.every((k, i) => theirs[i] === k) : theirs.length === 0 && t.text === this.#request.caption;
+      // Media keys are this upload's own; without media, the text as sent (X shortens links to t.co).
+      const same = keys.length > 0 ? keys.length === theirs.length && keys.every((k, i) => theirs[i] === k) : theirs.length === 0 && typeof t.text === 'string' && linksAside(t.text) === linksAside(this.#request.caption);
       if (same) return this.#resultFor(state, t.id);
     }
     return null;

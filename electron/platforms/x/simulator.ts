@@ -129,7 +129,9 @@ interface Media {
 interface Tweet {
   id: string;
   authorId: string;
+  /** As sent; `shown` is the text X returns, with links rewritten to t.co (§2.3). */
   text: string;
+  shown: string;
   mediaKeys: string[];
   createdAt: number;
 }
@@ -401,7 +403,7 @@ class Simulation implements XSimulator {
     const tweets = this.#tweets.filter((t) => t.authorId === userId).reverse().slice(0, max);
     const data = tweets.map((t) => ({
       id: t.id,
-      text: t.text,
+      text: t.shown,
       edit_history_tweet_ids: [t.id],
       ...(fields.has('created_at') ? { created_at: new Date(t.createdAt).toISOString() } : {}),
       ...(fields.has('attachments') && t.mediaKeys.length > 0 ? { attachments: { media_keys: t.mediaKeys } } : {}),
@@ -571,9 +573,10 @@ class Simulation implements XSimulator {
     if (media.length > 1 && media.some((m) => m.category !== 'tweet_image')) return invalid('A post may have one video or up to 4 photos.', { media_ids: mediaIds as string[] });
     const userId = access.grant.userId;
     if (text && this.#tweets.some((t) => t.authorId === userId && t.text === text)) return problem(403, 'Forbidden', X_DUPLICATE_DETAIL);
-    const tweet: Tweet = { id: this.#snowflake(), authorId: userId, text, mediaKeys: media.map((m) => m.key), createdAt: this.#now() };
+    const shown = text.replace(/https?:\/\/\S+/g, () => `https://t.co/${createHash('sha256').update(String(++this.#counter)).digest('base64url').slice(0, 10)}`);
+    const tweet: Tweet = { id: this.#snowflake(), authorId: userId, text, shown, mediaKeys: media.map((m) => m.key), createdAt: this.#now() };
     this.#tweets.push(tweet);
-    return { status: 201, body: { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } } };
+    return { status: 201, body: { data: { id: tweet.id, text: tweet.shown, edit_history_tweet_ids: [tweet.id] } } };
   }
 }
 

@@ -258,6 +258,18 @@ describe('X adapter: crash and resume', () => {
     expect(count(s, 'user_tweets')).toBe(1);
   });
 
+  it('recognises a lost text-only post whose link X rewrote to t.co', async () => {
+    const s = await start({ faults: [{ kind: 'drop-connection', endpoint: 'tweets', when: 'after-processing' }] });
+    const h = harness(s);
+    const { adapter } = adapterWith(s, { maxAttempts: 1 });
+    const req = await request([], 'Opening hours: https://example.org/library/hours');
+    await adapter.publish(req, h.context).catch(() => undefined);
+    expect(s.feed()[0]!.text).toBe(req.caption);
+    const found = await adapter.reconcile(req, h.context);
+    expect(found?.remoteId).toBe(s.feed()[0]!.id);
+    expect(count(s, 'tweets')).toBe(1);
+  });
+
   it('reconcile says nothing was posted when the job stopped before the post was sent', async () => {
     const s = await start();
     const h = harness(s);
