@@ -228,23 +228,18 @@ export const usePostsStore = create<PostsState>((set, get) => {
     cancel: () => step('cancel', (p) => call('posts.cancel', { id: p.id, version: p.version })),
 
     listen: () => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
       const stop = subscribe((event) => {
         if (event.name === 'import.finished' && event.payload.ok) {
           void get().loadLibrary();
           return;
         }
         if (event.name !== 'posts.changed') return;
-        // Several changes often arrive together (an import adds many drafts): refresh once.
-        clearTimeout(timer);
-        timer = setTimeout(() => void get().refresh(), 150);
+        // The queue keeps its own windows of rows current (screens/posts/queue-store.ts); a list
+        // read here too would cost a page of full posts on every change, with nobody showing it.
         const { current, editing } = get();
         if (current && current.id === event.payload.postId && !editing) void get().reloadCurrent();
       });
-      return () => {
-        clearTimeout(timer);
-        stop();
-      };
+      return stop;
     },
   };
 });
