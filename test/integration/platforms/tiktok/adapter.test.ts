@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PublishContext, PublishRequest } from '../../../../electron/platforms/adapter.ts';
+import type { PublishRequest } from '../../../../electron/platforms/adapter.ts';
 import { createTikTokAdapter, type TikTokAdapterOptions } from '../../../../electron/platforms/tiktok/adapter.ts';
 import { explainTikTokCode } from '../../../../electron/platforms/tiktok/messages.ts';
 import { TIKTOK_PATHS } from '../../../../electron/platforms/tiktok/protocol.ts';
@@ -18,6 +18,7 @@ import { EgressPolicy } from '../../../../electron/services/egress/egress-policy
 import type { AccountCredentials } from '../../../../electron/services/vault/vault.ts';
 import { makeVideo } from '../../../support/video-fixtures.ts';
 import { padVideo, sha256Of } from '../../../support/platform-driver.ts';
+import { publishHarness, type PublishHarness } from '../../../support/publish-harness.ts';
 import { manualClock, MiB, postForm } from './driver.ts';
 
 let dir: string;
@@ -54,61 +55,25 @@ async function start(options: TikTokSimulatorOptions = {}): Promise<TikTokSimula
   return sim;
 }
 
-interface Harness {
-  context: PublishContext;
-  controller: AbortController;
-  creds: () => AccountCredentials;
-  saved: AccountCredentials[];
-  /** sim.requests().length when each save happened. */
-  savedAtRequest: number[];
-  state: () => Record<string, unknown>;
-  states: Record<string, unknown>[];
-  progress: Parameters<PublishContext['onProgress']>[0][];
-  onSave?: (state: Record<string, unknown>) => void;
-}
+type Harness = PublishHarness;
 
 function harness(s: TikTokSimulator, credentials?: Partial<AccountCredentials>, openId?: string): Harness {
   const tokens = s.issueTokens(openId);
-  let creds: AccountCredentials = {
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresAt: Date.now() + tokens.expires_in * 1000,
-    refreshExpiresAt: Date.now() + tokens.refresh_expires_in * 1000,
-    scopes: tokens.scope.split(','),
-    ...credentials,
-  };
-  let state: Record<string, unknown> = {};
-  const controller = new AbortController();
-  const h: Harness = {
-    controller,
-    creds: () => creds,
-    saved: [],
-    savedAtRequest: [],
-    state: () => state,
-    states: [],
-    progress: [],
-    context: {
-      account: { platform: 'tiktok', accountId: tokens.open_id, apiBase: s.origin },
-      http: client!,
-      credentials: async () => creds,
-      saveCredentials: async (c) => {
-        h.saved.push(c);
-        h.savedAtRequest.push(s.requests().length);
-        creds = c;
-      },
-      onProgress: (p) => h.progress.push(p),
-      signal: controller.signal,
-      checkpoint: {
-        load: async () => structuredClone(state),
-        save: async (next) => {
-          state = structuredClone(next);
-          h.states.push(state);
-          h.onSave?.(state);
-        },
-      },
+  return publishHarness({
+    platform: 'tiktok',
+    accountId: tokens.open_id,
+    apiBase: s.origin,
+    http: client!,
+    credentials: {
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiresAt: Date.now() + tokens.expires_in * 1000,
+      refreshExpiresAt: Date.now() + tokens.refresh_expires_in * 1000,
+      scopes: tokens.scope.split(','),
+      ...credentials,
     },
-  };
-  return h;
+    requestCount: () => s.requests().length,
+  });
 }
 
 async function videoRequest(path: string, options: Record<string, unknown> = {}, caption = 'Library opening hours change on Monday #library @citycouncil'): Promise<PublishRequest> {
