@@ -24,6 +24,7 @@ import { BlobStore } from '../../electron/services/ingest/blob-store.ts';
 import { sanitizeImage } from '../../electron/services/sanitize/image.ts';
 import { stripMp4Metadata } from '../../electron/services/sanitize/mp4/index.ts';
 import { makeSeedVideo, writeBusyPhoto, writePaddedMp4 } from './fixtures.ts';
+import { measureUpload } from './upload.ts';
 import { measureWorkflow } from './workflow.ts';
 import type { Comparison, Figure } from './measure.ts';
 import {
@@ -238,6 +239,12 @@ const eventLoopLag: Bench = {
   },
 };
 
+const upload: Bench = {
+  name: 'upload-1gib',
+  files: true,
+  measure: (ctx) => measureUpload({ bigVideo: ctx.bigVideo, sizeMib: ctx.sizeMib, quarterVideo: ctx.quarterVideo, quarterMib: ctx.quarterMib, repeats: Math.min(REPEATS, 3) }),
+};
+
 const workflow: Bench = { name: 'workflow', files: false, measure: (dir) => measureWorkflow(dir) };
 
 // The queue screen rendering 10,000 posts in Chromium lives in queue-render.ts, which exports
@@ -258,6 +265,7 @@ const BENCHES: Bench[] = [
   importMemory,
   videoStrip,
   eventLoopLag,
+  upload,
   workflow,
   ...(existsSync(fileURLToPath(QUEUE_RENDER)) ? [queueRender] : []),
 ];
