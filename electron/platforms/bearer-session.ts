@@ -166,18 +166,8 @@ export class BearerSession {
     };
   }
 
-  /** A usable access token; `stale` is one the platform just refused and is renewed whatever its expiry says. */
-  async #accessToken(stale: string | undefined): Promise<string> {
-    const creds = await this.#o.credentials();
-    const expiring = creds.expiresAt !== undefined && creds.expiresAt - this.#o.now() <= this.#o.refreshMarginMs;
-    if (!expiring && creds.accessToken !== stale) return creds.accessToken;
-    const { refreshes, accountKey } = this.#o;
-    let running = refreshes.get(accountKey);
-    if (!running) {
-      running = this.#refresh(creds).finally(() => refreshes.delete(accountKey));
-      refreshes.set(accountKey, running);
-    }
-    return (await running).accessToken;
+  #accessToken(stale: string | undefined): Promise<string> {
+    return usableAccessToken(this.#o, stale, (creds) => this.#refresh(creds));
   }
 
   /** RFC 6749 §6. Where the platform rotates the refresh token, the new pair is stored before it is used. */
@@ -251,6 +241,27 @@ export class BearerSession {
     }
     return next;
   }
+}
+
+/**
+ * A usable access token. `stale` is one the platform just refused: unless another job has
+ * already replaced it, it is renewed whatever its recorded expiry says. One refresh per account
+ * runs at a time, shared by every job, so no refresh token is ever spent twice.
+ */
+export async function usableAccessToken(
+  o: Pick<BearerSessionOptions, 'credentials' | 'now' | 'refreshMarginMs' | 'refreshes' | 'accountKey'>,
+  stale: string | undefined,
+  refresh: (creds: AccountCredentials) => Promise<AccountCredentials>,
+): Promise<string> {
+  const creds = await o.credentials();
+  const expiring = creds.expiresAt !== undefined && creds.expiresAt - o.now() <= o.refreshMarginMs;
+  if (!expiring && creds.accessToken !== stale) return creds.accessToken;
+  let running = o.refreshes.get(o.accountKey);
+  if (!running) {
+    running = refresh(creds).finally(() => o.refreshes.delete(o.accountKey));
+    o.refreshes.set(o.accountKey, running);
+  }
+  return (await running).accessToken;
 }
 
 /** The options an adapter built on BearerSession takes besides its own. */

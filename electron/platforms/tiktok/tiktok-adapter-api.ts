@@ -3,6 +3,7 @@
 // before expiry with the rotating refresh token saved before use, and status read int64-safe.
 import type { EgressClient, EgressResponse } from '../../services/egress/http-client.ts';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
+import { usableAccessToken } from '../bearer-session.ts';
 import {
   TIKTOK_PATHS,
   TIKTOK_PUBLISH_STATUSES,
@@ -199,21 +200,9 @@ export class TikTokApiSession {
     return readEnvelope(res.status, res.headers, raw, path, o.now());
   }
 
-  /**
-   * A usable access token. `stale` is one TikTok just refused: unless another job has already
-   * replaced it, it is renewed whatever its recorded expiry says.
-   */
-  async #accessToken(stale: string | undefined): Promise<string> {
-    const creds = await this.#o.credentials();
-    const expiring = creds.expiresAt !== undefined && creds.expiresAt - this.#o.now() <= this.#o.refreshMarginMs;
-    if (!expiring && creds.accessToken !== stale) return creds.accessToken;
-    const { refreshes, accountKey } = this.#o;
-    let running = refreshes.get(accountKey);
-    if (!running) {
-      running = this.#refresh(creds).finally(() => refreshes.delete(accountKey));
-      refreshes.set(accountKey, running);
-    }
-    return (await running).accessToken;
+  /** A usable access token (../bearer-session.ts); `stale` is one TikTok just refused. */
+  #accessToken(stale: string | undefined): Promise<string> {
+    return usableAccessToken(this.#o, stale, (creds) => this.#refresh(creds));
   }
 
   /** §1.1 refresh. TikTok rotates the refresh token, so the new pair is stored before it is used. */
