@@ -221,4 +221,23 @@ describe('the queue as a list', () => {
     await page.screenshot({ path: await artifactPath('queue-10k.png') });
     expect(await seriousA11yProblems()).toEqual([]);
   }, 120_000);
+
+  it('keeps the audit log of those 10,000 posts to a bounded number of rows as older entries are loaded', async () => {
+    await page.getByRole('button', { name: 'Audit log', exact: true }).click();
+    const count = page.getByTestId('audit-count');
+    await count.waitFor();
+    for (let shown = 100; shown < 600; shown += 100) {
+      await page.getByRole('button', { name: 'Show older' }).click();
+      await expect.poll(() => count.textContent()).toContain(`Showing ${shown + 100} of`);
+    }
+    const rows = page.locator('.audit-table tr[data-kind]');
+    expect(await rows.count()).toBeLessThan(80);
+    const total = Number((await page.locator('.audit-table').getAttribute('aria-rowcount')) ?? 0);
+    expect(total).toBeGreaterThan(SEEDED);
+    // Scrolling to the end of what is loaded draws the oldest loaded entries, still bounded.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await expect.poll(() => rows.last().getAttribute('aria-rowindex').then(Number)).toBe(601);
+    expect(await rows.count()).toBeLessThan(80);
+    expect(await seriousA11yProblems()).toEqual([]);
+  }, 60_000);
 });

@@ -1,7 +1,8 @@
 // The audit log: everything done at this kiosk, by whom and when, newest first, with filters, an
 // expandable view of what each entry recorded, and a check of the hash chain. Only approvers
 // and administrators may read it; the core refuses everyone else and the screen says so.
-import { Fragment, useState } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { AuditDetails } from './audit/AuditDetails.tsx';
 import { AuditFilters, hasFilters, NO_FILTERS, type AuditFilterValues } from './audit/AuditFilters.tsx';
@@ -46,6 +47,21 @@ export function AuditScreen() {
   const people = usePeople(entries);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const { t } = useTranslation();
+  // Only the entries near the screen are in the page, however many older ones staff load; each
+  // entry is its own <tbody>, measured, so an opened entry's details move the rest down.
+  const table = useRef<HTMLTableElement>(null);
+  const [tableTop, setTableTop] = useState(0);
+  const hasEntries = entries.length > 0;
+  useLayoutEffect(() => {
+    if (table.current) setTableTop(table.current.getBoundingClientRect().top + window.scrollY);
+  }, [state.phase, hasEntries]);
+  const virtualizer = useWindowVirtualizer({ count: entries.length, estimateSize: () => 52, overscan: 12, scrollMargin: tableTop, getItemKey: (i) => entries[i]?.seq ?? i });
+  const windowed = virtualizer.getVirtualItems();
+  // Each row's position among all rows (the header is row 1; open details are rows too).
+  const rowIndex: number[] = [];
+  entries.reduce((row, entry, i) => ((rowIndex[i] = row), row + (open.has(entry.seq) ? 2 : 1)), 2);
+  const spaceAbove = windowed.length > 0 ? windowed[0]!.start - virtualizer.options.scrollMargin : 0;
+  const spaceBelow = windowed.length > 0 ? virtualizer.getTotalSize() - (windowed[windowed.length - 1]!.end - virtualizer.options.scrollMargin) : 0;
 
   const apply = (values: AuditFilterValues) => {
     setOpen(new Set());
@@ -102,7 +118,7 @@ export function AuditScreen() {
       {state.phase === 'ready' && state.entries.length > 0 ? (
         <div className="stack">
           <div className="audit-table-wrap">
-            <table className="audit-table">
+            <table className="audit-table" ref={table} aria-rowcount={state.total + 1 + [...open].length}>
               <caption>
                 {t('audit.caption', { zone: KIOSK_TIME_ZONE })}
               </caption>
@@ -117,14 +133,19 @@ export function AuditScreen() {
                   </th>
                 </tr>
               </thead>
-              <tbody>
-                {state.entries.map((entry) => {
+              {spaceAbove > 0 ? (
+                <tbody aria-hidden="true">
+                  <tr style={{ height: spaceAbove }} />
+                </tbody>
+              ) : null}
+              {windowed.map(({ index }) => {
+                  const entry = state.entries[index]!;
                   const expanded = open.has(entry.seq);
                   const detailsId = `audit-entry-${entry.seq}`;
                   const what = auditKindLabel(entry.kind);
                   return (
-                    <Fragment key={entry.seq}>
-                      <tr className={expanded ? 'audit-table__row is-open' : 'audit-table__row'} data-kind={entry.kind}>
+                    <tbody key={entry.seq} ref={virtualizer.measureElement} data-index={index}>
+                      <tr className={expanded ? 'audit-table__row is-open' : 'audit-table__row'} data-kind={entry.kind} aria-rowindex={rowIndex[index]}>
                         <th scope="row" className="audit-table__time">
                           <time dateTime={entry.at}>{formatAuditTime(entry.at)}</time>
                         </th>
@@ -139,16 +160,20 @@ export function AuditScreen() {
                         </td>
                       </tr>
                       {expanded ? (
-                        <tr id={detailsId} className="audit-table__details">
+                        <tr id={detailsId} className="audit-table__details" aria-rowindex={rowIndex[index]! + 1}>
                           <td colSpan={5}>
                             <AuditDetails entry={entry} people={people} onOnlyThisSubject={(subject) => apply({ ...NO_FILTERS, subject })} />
                           </td>
                         </tr>
                       ) : null}
-                    </Fragment>
+                    </tbody>
                   );
                 })}
-              </tbody>
+              {spaceBelow > 0 ? (
+                <tbody aria-hidden="true">
+                  <tr style={{ height: spaceBelow }} />
+                </tbody>
+              ) : null}
             </table>
           </div>
           <div className="audit-pager">
