@@ -320,19 +320,28 @@ export class AccountService {
     for (const row of await this.#o.store.call('accounts.list', {})) {
       const d = this.#descriptors[row.platform as PlatformId];
       if (d?.kind !== 'oauth' || !d.refresh) continue;
+      const refresh = d.refresh.bind(d);
       const key = `${row.platform}:${row.account_id}`;
-      const creds = await this.#o.vault.loadAccountCredentials(row.platform, row.account_id).catch(() => null);
-      if (!creds?.refreshToken) continue;
-      const refreshSoon = creds.refreshExpiresAt !== undefined && creds.refreshExpiresAt - now <= RENEW_REFRESH_WITHIN_MS;
-      const accessSoon = creds.expiresAt !== undefined && creds.expiresAt - now <= RENEW_ACCESS_WITHIN_MS;
-      if (!refreshSoon && !accessSoon) continue;
+      const vault = this.#o.vault;
+      // A publish in progress refreshes for itself if it must; never spend the same rotating
+      // refresh token twice, so this account waits for the next check.
+      if (vault.isAccountBusy(row.platform, row.account_id)) continue;
       try {
-        const endpoints = { authOrigin: row.api_base, apiOrigin: row.api_base };
-        const app = await this.#o.vault.loadAppCredentials(d.appKey(endpoints, row.account_id));
-        if (!app) throw new AirlockError('accounts.no-app-credentials', 'IT has not set up the app for this platform.', `no app credentials for ${row.platform}`);
-        const next = await d.refresh(this.#ctx(d.platform, endpoints), app, creds);
-        // The old refresh token is dead once the new one exists: keep the new pair before anything else.
-        await this.#o.vault.saveAccountCredentials(row.platform, row.account_id, next);
+        const done = await vault.withAccount(row.platform, row.account_id, async () => {
+          const creds = await vault.loadAccountCredentials(row.platform, row.account_id).catch(() => null);
+          if (!creds?.refreshToken) return false;
+          const refreshSoon = creds.refreshExpiresAt !== undefined && creds.refreshExpiresAt - now <= RENEW_REFRESH_WITHIN_MS;
+          const accessSoon = creds.expiresAt !== undefined && creds.expiresAt - now <= RENEW_ACCESS_WITHIN_MS;
+          if (!refreshSoon && !accessSoon) return false;
+          const endpoints = { authOrigin: row.api_base, apiOrigin: row.api_base };
+          const app = await vault.loadAppCredentials(d.appKey(endpoints, row.account_id));
+          if (!app) throw new AirlockError('accounts.no-app-credentials', 'IT has not set up the app for this platform.', `no app credentials for ${row.platform}`);
+          const next = await refresh(this.#ctx(d.platform, endpoints), app, creds);
+          // The old refresh token is dead once the new one exists: keep the new pair before anything else.
+          await vault.saveAccountCredentials(row.platform, row.account_id, next);
+          return true;
+        });
+        if (!done) continue;
         this.#broken.delete(key);
         renewed.push(key);
       } catch (err) {

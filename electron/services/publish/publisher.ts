@@ -77,7 +77,7 @@ export class Publisher {
       try {
         const request = await this.#request(job);
         const context = await this.#context(job);
-        const found = adapter ? await adapter.reconcile(request, context) : null;
+        const found = adapter ? await this.#deps.vault.withAccount(job.platform, job.account_id, () => adapter.reconcile(request, context)) : null;
         if (found) await this.#finish(job, found, null);
         else await this.#deps.store.call('publish.retryLater', { id: job.id, at: this.#now(), errorJson: JSON.stringify({ code: 'publish.interrupted', message: 'Airlock stopped during this upload.' }), now: this.#now() });
       } catch (err) {
@@ -121,7 +121,8 @@ export class Publisher {
       }
       const request = await this.#request(job);
       const context = await this.#context(job);
-      const result = await adapter.publish(request, context);
+      // One user of this account's sign-in at a time: a rotating refresh token works only once.
+      const result = await this.#deps.vault.withAccount(job.platform, job.account_id, () => adapter.publish(request, context));
       await this.#finish(job, result, null);
     } catch (err) {
       const error = toErrorValue(err);

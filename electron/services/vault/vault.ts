@@ -62,6 +62,31 @@ export class Vault {
     this.#onDidUseSecret = options.onDidUseSecret ?? (() => undefined);
   }
 
+  readonly #accountLocks = new Map<string, Promise<unknown>>();
+
+  /**
+   * Runs `fn` while no other holder uses this account's sign-in. Platforms that rotate refresh
+   * tokens accept each one once, so publishing (which may refresh mid-upload) and the background
+   * renewal must never refresh the same account at the same time.
+   */
+  async withAccount<T>(platform: string, accountId: string, fn: () => Promise<T>): Promise<T> {
+    const key = `${platform}\u0000${accountId}`;
+    const before = this.#accountLocks.get(key) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(fn);
+    const held = run.catch(() => undefined);
+    this.#accountLocks.set(key, held);
+    try {
+      return await run;
+    } finally {
+      if (this.#accountLocks.get(key) === held) this.#accountLocks.delete(key);
+    }
+  }
+
+  /** True while someone holds (or waits for) this account's sign-in. */
+  isAccountBusy(platform: string, accountId: string): boolean {
+    return this.#accountLocks.has(`${platform}\u0000${accountId}`);
+  }
+
   probe(): Promise<SecretStoreStatus> {
     return this.#store.probe();
   }

@@ -202,6 +202,14 @@ describe('connecting TikTok', () => {
     const before = await core.vault.loadAccountCredentials('tiktok', 'open-harbour');
     await advance(before!.refreshExpiresAt! - 3 * 86_400_000 - nowMs);
     expect((await ok<{ accounts: AccountHealth[] }>('accounts.list')).accounts[0]!.status).toBe('expiring');
+    // While a publish holds the account's sign-in, the renewal leaves it alone: a rotating
+    // refresh token is good for one use, and the publish refreshes for itself if it must.
+    let release = () => {};
+    const held = core.vault.withAccount('tiktok', 'open-harbour', () => new Promise<void>((resolve) => (release = resolve)));
+    expect(await core.accounts.renewExpiring()).toEqual({ renewed: [], failed: [] });
+    expect((await core.vault.loadAccountCredentials('tiktok', 'open-harbour'))!.refreshToken).toBe(before!.refreshToken);
+    release();
+    await held;
     // The simulator's own clock moved too: the access token has expired meanwhile.
     const result = await core.accounts.renewExpiring();
     expect(result).toEqual({ renewed: ['tiktok:open-harbour'], failed: [] });

@@ -158,3 +158,33 @@ describe('Vault', () => {
     expect(store.entries.size).toBe(0);
   });
 });
+
+describe('one user of an account sign-in at a time', () => {
+  it('runs holders of the same account one after another, other accounts alongside, and survives a failure', async () => {
+    const vault = new Vault(new MemorySecretStore());
+    const order: string[] = [];
+    let releaseFirst = () => {};
+    const first = vault.withAccount('tiktok', 'a', async () => {
+      order.push('first start');
+      await new Promise<void>((resolve) => (releaseFirst = resolve));
+      order.push('first end');
+      throw new Error('first failed');
+    });
+    const second = vault.withAccount('tiktok', 'a', async () => {
+      order.push('second');
+      return 2;
+    });
+    const other = vault.withAccount('tiktok', 'b', async () => {
+      order.push('other account');
+      return 'b';
+    });
+    expect(await other).toBe('b');
+    expect(vault.isAccountBusy('tiktok', 'a')).toBe(true);
+    expect(vault.isAccountBusy('tiktok', 'b')).toBe(false);
+    releaseFirst();
+    await expect(first).rejects.toThrow('first failed');
+    expect(await second).toBe(2);
+    expect(order).toEqual(['first start', 'other account', 'first end', 'second']);
+    expect(vault.isAccountBusy('tiktok', 'a')).toBe(false);
+  });
+});
