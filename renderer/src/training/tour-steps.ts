@@ -101,7 +101,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'tour.submit.title',
     text: 'tour.submit.text',
     targets: [
-      { find: button(namedOr('posts.review.submit', 'Submit for approval')), where: 'tour.submit.where1' },
+      { find: button(namedOr('posts.editor.submit', 'Submit for approval')), where: 'tour.submit.where1' },
       { find: when(signedIn, ferryRow), where: 'tour.submit.where2' },
       { find: navItem(named('nav.posts')), where: 'tour.submit.where3' },
     ],
