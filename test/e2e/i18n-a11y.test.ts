@@ -212,7 +212,7 @@ describe('every screen in English and Estonian', () => {
     await signIn('et', 'Tara Trainer');
     expect(await page.locator('.app-bar nav').textContent()).toContain('Avaleht');
     await nav('et', 'nav.audit').click();
-    await heading('Logi').waitFor();
+    await heading('Tegevuslogi').waitFor();
     const when = (await page.locator('main .audit-table tbody time').first().textContent()) ?? '';
     // Estonian medium dates: "22. nov 2026, 14:18:33" (day first, a full stop, 24-hour time).
     expect(when).toMatch(/^\d{1,2}\. [a-zõäöüšž]+\.? \d{4},? \d{2}:\d{2}:\d{2}$/);
