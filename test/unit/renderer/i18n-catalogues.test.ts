@@ -29,7 +29,7 @@ const EN = flatten(en as Catalogue);
 const ET = flatten(et as Catalogue);
 
 /** Words that are the same in both languages on purpose: names, and terms Estonian borrows. */
-const SAME_IN_BOTH = new Set(['airlock', 'tiktok', 'bluesky', 'mastodon', 'x', 'youtube', 'video', 'kiosk', 'server', 'pin', 'oauth', 'url', 'id']);
+const SAME_IN_BOTH = new Set(['aa', 'airlock', 'tiktok', 'bluesky', 'mastodon', 'x', 'youtube', 'video', 'kiosk', 'server', 'pin', 'oauth', 'url', 'id']);
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
