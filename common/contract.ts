@@ -257,7 +257,7 @@ export const UiPrefs = z.object({
   language: UiLanguage,
   /** True when the policy sets the language and nobody may change it. */
   languageFixed: z.boolean(),
-  queueView: z.enum(['week', 'month']).nullable(),
+  queueView: z.enum(['list', 'week', 'month']).nullable(),
   lastImportFolder: z.string().nullable(),
 });
 export type UiPrefs = z.infer<typeof UiPrefs>;
@@ -265,7 +265,7 @@ export type UiPrefs = z.infer<typeof UiPrefs>;
 /** The only preferences that can be saved, each with its own values. */
 export const PrefChange = z.discriminatedUnion('key', [
   z.object({ key: z.literal('language'), value: UiLanguage }).strict(),
-  z.object({ key: z.literal('queueView'), value: z.enum(['week', 'month']) }).strict(),
+  z.object({ key: z.literal('queueView'), value: z.enum(['list', 'week', 'month']) }).strict(),
   z.object({ key: z.literal('lastImportFolder'), value: z.string().min(1).max(1024) }).strict(),
 ]);
 export type PrefChange = z.infer<typeof PrefChange>;

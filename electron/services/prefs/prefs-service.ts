@@ -14,7 +14,7 @@ import { UiLanguage, type PrefChange, type UiPrefs } from '../../../common/contr
 const PersonPrefs = z
   .object({
     language: UiLanguage.optional(),
-    queueView: z.enum(['week', 'month']).optional(),
+    queueView: z.enum(['list', 'week', 'month']).optional(),
     lastImportFolder: z.string().max(1024).optional(),
   })
   .strict();
