@@ -242,7 +242,7 @@ const eventLoopLag: Bench = {
 const upload: Bench = {
   name: 'upload-1gib',
   files: true,
-  measure: (ctx) => measureUpload({ bigVideo: ctx.bigVideo, sizeMib: ctx.sizeMib, quarterVideo: ctx.quarterVideo, quarterMib: ctx.quarterMib, repeats: Math.min(REPEATS, 3) }),
+  measure: (ctx) => measureUpload({ dir: ctx.dir, bigVideo: ctx.bigVideo, sizeMib: ctx.sizeMib, quarterVideo: ctx.quarterVideo, quarterMib: ctx.quarterMib, repeats: Math.min(REPEATS, 3) }),
 };
 
 const workflow: Bench = { name: 'workflow', files: false, measure: (dir) => measureWorkflow(dir) };

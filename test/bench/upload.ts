@@ -2,13 +2,15 @@
 // Airlock's TikTok adapter, against curl sending the same file to the same upload endpoint.
 //
 // TikTok takes a large video only in chunks (5–64 MB, in order, each a PUT with Content-Range),
-// so the reference is curl doing exactly that: one `curl -T -` per 10 MB chunk, the chunk piped
-// in from the file, with the same headers. The adapter runs in a child process (upload-child.ts)
+// so the reference is curl doing exactly that: one curl sending the file's 10 MB chunks (cut
+// beforehand, untimed) with `-T` each, one after another over one connection, same headers. The adapter runs in a child process (upload-child.ts)
 // so its peak RSS is its own; the child's time is the publish call alone (init, chunks, status).
 
-import { execFile, spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { planChunks, chunkRange, type ChunkPlan } from '../../electron/platforms/tiktok/chunks.ts';
@@ -23,6 +25,8 @@ const RSS_LIMIT_MB = 250;
 const execFileAsync = promisify(execFile);
 
 export interface UploadInputs {
+  /** A scratch folder for curl's chunk files. */
+  dir: string;
   bigVideo: string;
   sizeMib: number;
   quarterVideo: string;
@@ -58,33 +62,45 @@ async function initUpload(sim: TikTokSimulator, accessToken: string, plan: Chunk
   return { url: body.data.upload_url, publishId: body.data.publish_id };
 }
 
-/** One chunk with curl: `curl -T -` reading the chunk's bytes from the file through a pipe. */
-function curlChunk(url: string, video: string, plan: ChunkPlan, index: number): Promise<void> {
-  const { first, last } = chunkRange(plan, index);
-  return new Promise((resolve, reject) => {
-    const curl = spawn(
-      CURL,
-      ['-sS', '--fail', '-o', '/dev/null', '-T', '-', '-H', 'Content-Type: video/mp4', '-H', `Content-Range: bytes ${first}-${last}/${plan.videoSize}`, '-H', `Content-Length: ${last - first + 1}`, '-H', 'Transfer-Encoding:', url],
-      { stdio: ['pipe', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    curl.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    curl.on('error', reject);
-    curl.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`curl chunk ${index + 1} exited ${code}: ${stderr.trim()}`))));
-    createReadStream(video, { start: first, end: last }).on('error', reject).pipe(curl.stdin);
+/**
+ * The file cut into the plan's chunks, once and untimed, so that one curl can send them all
+ * over one connection, each with its own headers (`--next`), as a client written for the job
+ * would; the pieces are read warm from the page cache like the file itself.
+ */
+async function splitIntoChunks(video: string, plan: ChunkPlan, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (let index = 0; index < plan.totalChunkCount; index++) {
+    const { first, last } = chunkRange(plan, index);
+    const file = join(dir, `chunk-${index}`);
+    await pipeline(createReadStream(video, { start: first, end: last }), createWriteStream(file));
+    files.push(file);
+  }
+  return files;
+}
+
+function curlArgs(url: string, plan: ChunkPlan, files: string[]): string[] {
+  return files.flatMap((file, index) => {
+    const { first, last } = chunkRange(plan, index);
+    return [...(index > 0 ? ['--next'] : []), '-sS', '--fail', '-o', '/dev/null', '-T', file, '-H', 'Content-Type: video/mp4', '-H', `Content-Range: bytes ${first}-${last}/${plan.videoSize}`, url];
   });
 }
 
-async function curlUpload(sim: TikTokSimulator, video: string): Promise<number> {
+async function curlUpload(sim: TikTokSimulator, video: string, chunksDir: string): Promise<number> {
   const { size } = await stat(video);
   const plan = planChunks(size);
-  const { url, publishId } = await initUpload(sim, sim.issueTokens().access_token, plan);
-  const { ms } = await timed(async () => {
-    for (let index = 0; index < plan.totalChunkCount; index++) await curlChunk(url, video, plan, index);
-  });
-  const upload = sim.uploads().find((u) => u.publishId === publishId);
-  if (upload?.uploadedBytes !== size || upload.sha256 === null) throw new Error('the simulator did not receive the whole file from curl');
-  return ms;
+  const files = await splitIntoChunks(video, plan, chunksDir);
+  try {
+    const { url, publishId } = await initUpload(sim, sim.issueTokens().access_token, plan);
+    await settleDisk();
+    for (const file of files) await warmRead(file);
+    const { ms } = await timed(() => execFileAsync(CURL, curlArgs(url, plan, files), { maxBuffer: 1024 * 1024 }));
+    const upload = sim.uploads().find((u) => u.publishId === publishId);
+    if (upload?.uploadedBytes !== size || upload.sha256 === null) throw new Error('the simulator did not receive the whole file from curl');
+    return ms;
+  } finally {
+    await rm(chunksDir, { recursive: true, force: true });
+  }
 }
 
 export async function measureUpload(inputs: UploadInputs): Promise<Figure[]> {
@@ -96,10 +112,10 @@ export async function measureUpload(inputs: UploadInputs): Promise<Figure[]> {
     for (let round = 0; round < inputs.repeats; round++) {
       const order: Array<'curl' | 'adapter'> = round % 2 === 0 ? ['curl', 'adapter'] : ['adapter', 'curl'];
       for (const side of order) {
-        await settleDisk();
-        await warmRead(inputs.bigVideo);
-        if (side === 'curl') runs.reference.push(await curlUpload(sim, inputs.bigVideo));
+        if (side === 'curl') runs.reference.push(await curlUpload(sim, inputs.bigVideo, join(inputs.dir, `curl-chunks-${round}`)));
         else {
+          await settleDisk();
+          await warmRead(inputs.bigVideo);
           const result = await adapterUpload(sim, inputs.bigVideo);
           runs.measured.push(result.ms);
           peaks.push(kibToMb(result.peakRssKiB));
