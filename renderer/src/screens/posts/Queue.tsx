@@ -123,11 +123,11 @@ export function Queue({ onOpen, onNew }: { onOpen: (id: string) => void; onNew: 
     <section aria-labelledby="posts-title" className="stack">
       <header className="page-header posts-header">
         <div>
-          <h1 id="posts-title">Posts</h1>
-          <p className="muted">Write, check, approve and schedule. Times are in the kiosk’s time zone ({kioskTimeZone()}).</p>
+          <h1 id="posts-title">{W.title()}</h1>
+          <p className="muted">{W.intro(kioskTimeZone())}</p>
         </div>
         <button type="button" className="button" onClick={onNew}>
-          ✎ Write a new post
+          {W.write()}
         </button>
       </header>
 
@@ -150,7 +150,7 @@ export function Queue({ onOpen, onNew }: { onOpen: (id: string) => void; onNew: 
 
       {view === 'list' ? (
         <>
-          <div className="post-filters" role="group" aria-label="Show posts that are">
+          <div className="post-filters" role="group" aria-label={W.filtersLabel()}>
             {FILTERS.map((f) => (
               <button key={f.id} type="button" className="post-filter" aria-pressed={filter === f.id} onClick={() => setFilter(f.id)}>
                 {f.label}
@@ -160,7 +160,7 @@ export function Queue({ onOpen, onNew }: { onOpen: (id: string) => void; onNew: 
           </div>
           {!loaded ? (
             <p className="muted" role="status">
-              Loading posts…
+              {W.loading()}
             </p>
           ) : null}
           {loaded && total === 0 && !error ? (

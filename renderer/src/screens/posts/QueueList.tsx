@@ -22,9 +22,9 @@ export const captionOf = (post: PostSummary): string => {
 };
 
 function whenOf(post: PostSummary): string {
-  if (post.scheduleAt && (post.state === 'scheduled' || post.state === 'publishing')) return `Goes out ${formatWhen(post.scheduleAt)}`;
+  if (post.scheduleAt && (post.state === 'scheduled' || post.state === 'publishing')) return W.goesOut(formatWhen(post.scheduleAt));
   if (post.scheduleAt && (post.state === 'published' || post.state === 'failed')) return formatWhen(post.scheduleAt);
-  return `Changed ${formatWhen(post.updatedAt)}`;
+  return W.changed(formatWhen(post.updatedAt));
 }
 
 interface RowProps {
@@ -46,8 +46,8 @@ function QueueRow({ index, post, previous, next, reorderable, busy, onOpen, onKe
   const caption = post ? captionOf(post) : W.loadingRow();
   const people = post
     ? [
-        post.submittedBy ? `Submitted by ${nameOf(post.submittedBy)}` : post.createdBy ? `Written by ${nameOf(post.createdBy)}` : post.origin !== 'kiosk' ? 'From an imported stick' : null,
-        post.approvedBy ? `approved by ${nameOf(post.approvedBy)}` : null,
+        post.submittedBy ? W.submittedBy(nameOf(post.submittedBy)) : post.createdBy ? W.writtenBy(nameOf(post.createdBy)) : post.origin !== 'kiosk' ? W.fromStick() : null,
+        post.approvedBy ? W.approvedBy(nameOf(post.approvedBy)) : null,
       ].filter(Boolean)
     : [];
   const scheduled = post?.state === 'scheduled';
@@ -56,10 +56,10 @@ function QueueRow({ index, post, previous, next, reorderable, busy, onOpen, onKe
     <>
       <div role="cell" className="queue-row__thumb">
         {post?.lead ? (
-          <Thumb kind={post.lead.kind} cleanSha256={post.lead.cleanSha256} thumbnailSha256={post.lead.thumbnailSha256} label={post.lead.altText?.trim() ? post.lead.altText : `${post.lead.kind === 'video' ? 'Video' : 'Photo'} without a description`} />
+          <Thumb kind={post.lead.kind} cleanSha256={post.lead.cleanSha256} thumbnailSha256={post.lead.thumbnailSha256} label={post.lead.altText?.trim() ? post.lead.altText : W.withoutDescription(post.lead.kind)} />
         ) : (
           <span className="thumb thumb--small thumb--text" role="img" aria-label={post ? W.textOnly() : W.loadingRow()}>
-            {post ? 'Aa' : '…'}
+            {post ? W.textGlyph() : '…'}
           </span>
         )}
       </div>
@@ -78,10 +78,10 @@ function QueueRow({ index, post, previous, next, reorderable, busy, onOpen, onKe
         </button>
         {post ? (
           <span id={`${id}-meta`} className="post-row__meta">
-            <span className="post-row__targets">{post.targets.length > 0 ? post.targets.map(platformName).join(' · ') : 'No platform chosen'}</span>
+            <span className="post-row__targets">{post.targets.length > 0 ? post.targets.map(platformName).join(' · ') : W.noPlatform()}</span>
             <span className="muted">{whenOf(post)}</span>
             {people.length > 0 ? <span className="muted">{people.join(', ')}</span> : null}
-            {post.mediaCount > 1 ? <span className="muted">{post.mediaCount} photos or videos</span> : null}
+            {post.mediaCount > 1 ? <span className="muted">{W.media(post.mediaCount)}</span> : null}
           </span>
         ) : null}
       </div>

@@ -4,6 +4,21 @@ import { currentLanguage, t } from '../../i18n/index.ts';
 import { parseKey, type DayKey } from './calendar-dates.ts';
 
 export const QUEUE_WORDS = {
+  title: () => t('queue.title'),
+  intro: (zone: string) => t('queue.intro', { zone }),
+  write: () => t('queue.write'),
+  filtersLabel: () => t('queue.filtersLabel'),
+  loading: () => t('queue.loading'),
+  goesOut: (when: string) => t('queue.goesOut', { when }),
+  changed: (when: string) => t('queue.changed', { when }),
+  submittedBy: (name: string | null) => t('queue.submittedBy', { name }),
+  writtenBy: (name: string | null) => t('queue.writtenBy', { name }),
+  fromStick: () => t('queue.fromStick'),
+  approvedBy: (name: string | null) => t('queue.approvedBy', { name }),
+  noPlatform: () => t('queue.noPlatform'),
+  media: (count: number) => t('queue.media', { count }),
+  withoutDescription: (kind: 'image' | 'video') => (kind === 'video' ? t('queue.videoWithoutDescription') : t('queue.photoWithoutDescription')),
+  textGlyph: () => t('queue.textGlyph'),
   views: { label: () => t('queue.views.label'), list: () => t('queue.views.list'), week: () => t('queue.views.week'), month: () => t('queue.views.month') },
   listLabel: (filter: string) => t('queue.listLabel', { filter }),
   loadingRow: () => t('queue.loadingRow'),
