@@ -192,11 +192,7 @@ class XPublishJob {
     const state = readState(await this.#context.checkpoint.load());
     if (state.result) return state.result;
     await this.#me(state);
-    // A post that may already exist is looked up before anything is sent again.
-    if (state.creatingSince !== null) {
-      const found = await this.#findPosted(state);
-      if (found) return this.#finish(state, found);
-    }
+    // A post that may already exist is looked up (in #create) before it is sent again.
     for (let i = 0; i < this.#request.media.length; i++) await this.#ensureMedia(state, i, 0);
     return this.#create(state);
   }

@@ -247,6 +247,21 @@ describe('X adapter: crash and resume', () => {
     expect(count(s, 'tweets')).toBe(1);
   });
 
+  it('a job run again after an unanswered post looks it up before sending anything', async () => {
+    const s = await start({ faults: [{ kind: 'drop-connection', endpoint: 'tweets', when: 'after-processing' }] });
+    const h = harness(s);
+    const { adapter } = adapterWith(s, { maxAttempts: 1 });
+    const req = await request([await mediaOf(photo, 'image', 'image/jpeg')]);
+    await adapter.publish(req, h.context).catch(() => undefined);
+    const before = s.requests().length;
+
+    const result = await adapter.publish(req, h.context);
+
+    expect(result.remoteId).toBe(s.feed()[0]!.id);
+    expect(s.feed()).toHaveLength(1);
+    expect(s.requests().slice(before).map((r) => r.endpoint)).toEqual(['user_tweets']);
+  });
+
   it('looks before it resends a post whose answer was lost, within one job', async () => {
     const s = await start({ faults: [{ kind: 'drop-connection', endpoint: 'tweets', when: 'after-processing' }] });
     const h = harness(s);
