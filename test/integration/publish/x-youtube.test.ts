@@ -62,48 +62,56 @@ async function seedMedia(core: AirlockCore, sha256: string, bytes: number): Prom
   return id;
 }
 
+const secretStore = () => new KeychainSecretStore({ service: 'Airlock-publish-x-youtube-test' });
+const openKiosk = (dataDir: string) => openTestCore({ dataDir, allowLoopbackEgress: true, policy: testPolicy({ platforms: ['x', 'youtube'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: secretStore() });
+
+/** A kiosk with the X and YouTube simulator accounts connected and an approved video post for `targets`, due now. */
+async function kioskWithApprovedPost(targets: ('x' | 'youtube')[]): Promise<{ core: AirlockCore; post: PostView; dataDir: string }> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-data-'));
+  const core = await openKiosk(dataDir);
+  await signInFirstAdmin(core);
+  const xTokens = x.issueTokens();
+  const xUser = x.accounts()[0]!;
+  await core.connectAccount(
+    { platform: 'x', account_id: xUser.id, display_name: `@${xUser.username} (simulator)`, api_base: x.origin, connected_by: 'test', simulated: true },
+    { accessToken: xTokens.access_token, refreshToken: xTokens.refresh_token!, expiresAt: Date.now() + xTokens.expires_in * 1000 },
+  );
+  const ytTokens = yt.issueTokens();
+  const channel = yt.channels()[0]!;
+  await core.connectAccount(
+    { platform: 'youtube', account_id: channel.id, display_name: `${channel.title} (simulator)`, api_base: yt.origin, connected_by: 'test', simulated: true },
+    { accessToken: ytTokens.access_token, refreshToken: ytTokens.refresh_token!, expiresAt: Date.now() + ytTokens.expires_in * 1000 },
+  );
+  const temp = path.join(core.blobs.tmpDir, 'clip.mp4');
+  await writeFile(temp, video);
+  const blob = await core.blobs.adoptFile(temp);
+  const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
+  const media = await seedMedia(core, blob.sha256, blob.bytes);
+  let post = await ok<PostView>(core.call('posts.create', { caption: 'Ferry times change on Monday #harbour', targets, options: { youtube: { title: 'New ferry times' } }, media: [{ mediaId: media, altText: 'A ferry leaving' }] }));
+  post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
+  await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
+  post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
+  post = await ok<PostView>(core.call('posts.schedule', { id: post.id, version: post.version, at: 'now' }));
+  return { core, post, dataDir };
+}
+
 describe('publishing to X and YouTube through the kiosk', () => {
   it('an approved post goes to both simulators once, and the post is marked published', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-data-'));
-    const core = await openTestCore({ dataDir: dir, allowLoopbackEgress: true, policy: testPolicy({ platforms: ['x', 'youtube'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: new KeychainSecretStore({ service: 'Airlock-publish-x-youtube-test' }) });
+    const { core, post } = await kioskWithApprovedPost(['x', 'youtube']);
     try {
-      await signInFirstAdmin(core);
-      const xTokens = x.issueTokens();
-      const xUser = x.accounts()[0]!;
-      await core.connectAccount(
-        { platform: 'x', account_id: xUser.id, display_name: `@${xUser.username} (simulator)`, api_base: x.origin, connected_by: 'test', simulated: true },
-        { accessToken: xTokens.access_token, refreshToken: xTokens.refresh_token!, expiresAt: Date.now() + xTokens.expires_in * 1000 },
-      );
-      const ytTokens = yt.issueTokens();
-      const channel = yt.channels()[0]!;
-      await core.connectAccount(
-        { platform: 'youtube', account_id: channel.id, display_name: `${channel.title} (simulator)`, api_base: yt.origin, connected_by: 'test', simulated: true },
-        { accessToken: ytTokens.access_token, refreshToken: ytTokens.refresh_token!, expiresAt: Date.now() + ytTokens.expires_in * 1000 },
-      );
-      const temp = path.join(core.blobs.tmpDir, 'clip.mp4');
-      await writeFile(temp, video);
-      const blob = await core.blobs.adoptFile(temp);
-      const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
-      const media = await seedMedia(core, blob.sha256, blob.bytes);
-      let post = await ok<PostView>(
-        core.call('posts.create', { caption: 'Ferry times change on Monday #harbour', targets: ['x', 'youtube'], options: { youtube: { title: 'New ferry times' } }, media: [{ mediaId: media, altText: 'A ferry leaving' }] }),
-      );
-      post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
-      await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
-      post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
-      post = await ok<PostView>(core.call('posts.schedule', { id: post.id, version: post.version, at: 'now' }));
-
+      const xBefore = x.feed().length;
+      const ytBefore = yt.feed().length;
       await Promise.all([core.publisher.tick(), core.publisher.tick()]);
       await core.publisher.tick();
 
       const after = await ok<PostView>(core.call('posts.get', { id: post.id }));
       const jobs = await core.store.call('publish.jobsForPost', { postId: post.id });
       expect({ state: after.state, errors: jobs.map((j) => j.last_error_json) }).toEqual({ state: 'published', errors: [null, null] });
-      expect(x.feed()).toHaveLength(1);
-      expect(x.feed()[0]).toMatchObject({ text: 'Ferry times change on Monday #harbour', authorId: xUser.id });
+      expect(x.feed()).toHaveLength(xBefore + 1);
+      expect(x.feed()[0]).toMatchObject({ text: 'Ferry times change on Monday #harbour', authorId: x.accounts()[0]!.id });
       expect(x.feed()[0]!.media[0]).toMatchObject({ type: 'video/mp4', sizeBytes: video.length });
-      expect(yt.feed()).toHaveLength(1);
-      expect(yt.feed()[0]).toMatchObject({ title: 'New ferry times', description: 'Ferry times change on Monday #harbour', channelId: channel.id, sizeBytes: video.length });
+      expect(yt.feed()).toHaveLength(ytBefore + 1);
+      expect(yt.feed()[0]).toMatchObject({ title: 'New ferry times', description: 'Ferry times change on Monday #harbour', channelId: yt.channels()[0]!.id, sizeBytes: video.length });
       expect(yt.feed()[0]!.sha256).toBe(createHash('sha256').update(video).digest('hex'));
       const log = await core.audit.list({ kind: 'publish.result', limit: 5 });
       expect(log.entries.map((e) => e.details).sort((a, b) => String(a.platform).localeCompare(String(b.platform)))).toEqual([
@@ -112,6 +120,36 @@ describe('publishing to X and YouTube through the kiosk', () => {
       ]);
     } finally {
       await core.close();
+    }
+  }, 60_000);
+
+  it('finishes a YouTube upload interrupted by a shutdown after a restart, from where it stopped, without a second video', async () => {
+    const { core, post, dataDir } = await kioskWithApprovedPost(['youtube']);
+    const before = yt.feed().length;
+    let stopped = false;
+    core.events.subscribe((e) => {
+      if (!stopped && e.name === 'publish.progress' && e.payload.bytesDone > 0 && e.payload.bytesDone < e.payload.bytesTotal) {
+        stopped = true;
+        void core.publisher.stop();
+      }
+    });
+    await core.publisher.tick();
+    expect(stopped).toBe(true);
+    await core.close();
+    expect(yt.feed().length).toBe(before);
+    const sessions = yt.sessions().length;
+
+    const again = await openKiosk(dataDir);
+    try {
+      await again.publisher.tick();
+      await again.publisher.tick();
+      expect((await again.store.call('posts.get', { id: post.id }))?.post.state).toBe('published');
+      expect(yt.feed().length).toBe(before + 1);
+      // The saved session was carried on: no new one was started.
+      expect(yt.sessions()).toHaveLength(sessions);
+      expect(yt.feed()[0]!.sha256).toBe(createHash('sha256').update(video).digest('hex'));
+    } finally {
+      await again.close();
     }
   }, 60_000);
 });
