@@ -1,6 +1,7 @@
 // The queue and calendar in Chromium through the browser shell, with the browser in the kiosk's
 // time zone (Europe/Tallinn): week and month views with each scheduled post on its local day,
-// moving between days with the keyboard and moving a post to the next day with Alt+→, the list's
+// moving between days with the keyboard, moving a post to the next day with Alt+→ or by dragging
+// it, the list's
 // move-earlier button swapping two posts' times, rescheduling through the dialog, cancelling
 // after a confirmation, and a queue of 10,000 posts that keeps only a bounded number of rows in
 // the page while staff scroll and jump to its end. Screenshots go to test/artifacts/.
@@ -8,7 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../common/contract.ts';
-import { addDays, dayOf, moveToDay, zonedToInstant } from '../../renderer/src/screens/posts/calendar-dates.ts';
+import { addDays, dayOf, moveToDay, weekDays, zonedToInstant } from '../../renderer/src/screens/posts/calendar-dates.ts';
 import { artifactPath, launchChromium } from '../support/chromium.ts';
 import { seedDrafts } from '../support/seed-posts.ts';
 import { startTestShell, type TestShell } from '../support/shell.ts';
@@ -124,6 +125,18 @@ describe('the queue as a calendar', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-post-id'))).toBe(posts.open.id);
     const log = await ok<{ entries: { kind: string; actorName: string }[] }>(t.core.call('audit.list', { kind: 'post.rescheduled' }));
     expect(log.entries[0]).toMatchObject({ actorName: 'Ada Admin' });
+  });
+
+  it('moves a scheduled post to another day by dragging it with the mouse', async () => {
+    const before = await fresh(posts.library);
+    const target = weekDays(dayAfter).includes(addDays(dayAfter, 1)) ? addDays(dayAfter, 1) : tomorrow;
+    await dayCell(dayAfter).getByRole('button', { name: /Library opening hours/ }).dragTo(dayCell(target));
+    await dayCell(target).getByRole('button', { name: /Library opening hours/ }).waitFor();
+    expect(await fresh(posts.library)).toMatchObject({ state: 'scheduled', approvalValid: true, scheduleAt: moveToDay(before.scheduleAt!, target, ZONE) });
+    // Back where it was, for the list below.
+    const moved = await fresh(posts.library);
+    await ok(t.core.call('posts.reschedule', { id: moved.id, version: moved.version, at: before.scheduleAt! }));
+    await dayCell(dayAfter).getByRole('button', { name: /Library opening hours/ }).waitFor();
   });
 
   it('refuses to move a post into the past and says why, changing nothing', async () => {

@@ -5,6 +5,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import type { PostSummary } from '../../../../common/contract.ts';
+import { useStaffStore } from '../../state/staff-store.ts';
 import { StateBadge, Thumb, useStaffNames } from './parts.tsx';
 import { firstLine, formatWhen, platformName } from './post-words.ts';
 import { useQueueStore } from './queue-store.ts';
@@ -51,6 +52,8 @@ function QueueRow({ index, post, previous, next, reorderable, busy, onOpen, onKe
       ].filter(Boolean)
     : [];
   const scheduled = post?.state === 'scheduled';
+  // Moving and publishing are for those who may schedule (staff/roles.ts); anyone may cancel.
+  const mayPlan = useStaffStore((s) => s.status?.current?.role !== 'author');
   const canSwap = (other: PostSummary | undefined) => reorderable && scheduled && other?.state === 'scheduled' && !busy;
   return (
     <>
@@ -89,7 +92,7 @@ function QueueRow({ index, post, previous, next, reorderable, busy, onOpen, onKe
       <div role="cell" className="queue-row__actions">
         {post && scheduled ? (
           <span role="group" aria-label={W.actionsFor(caption)} className="queue-row__buttons">
-            {reorderable ? (
+            {reorderable && mayPlan ? (
               <>
                 <button type="button" className="button button--secondary button--small" aria-label={W.moveUpFor(caption)} title={W.moveUp()} disabled={!canSwap(previous)} onClick={() => previous && onSwap(post, previous)}>
                   ↑
@@ -99,12 +102,16 @@ function QueueRow({ index, post, previous, next, reorderable, busy, onOpen, onKe
                 </button>
               </>
             ) : null}
-            <button type="button" className="button button--secondary button--small" aria-label={W.rescheduleFor(caption)} disabled={busy} onClick={() => onAction('reschedule', post)}>
-              {W.reschedule()}
-            </button>
-            <button type="button" className="button button--secondary button--small" aria-label={W.publishNowFor(caption)} disabled={busy} onClick={() => onAction('publish', post)}>
-              {W.publishNow()}
-            </button>
+            {mayPlan ? (
+              <>
+                <button type="button" className="button button--secondary button--small" aria-label={W.rescheduleFor(caption)} disabled={busy} onClick={() => onAction('reschedule', post)}>
+                  {W.reschedule()}
+                </button>
+                <button type="button" className="button button--secondary button--small" aria-label={W.publishNowFor(caption)} disabled={busy} onClick={() => onAction('publish', post)}>
+                  {W.publishNow()}
+                </button>
+              </>
+            ) : null}
             <button type="button" className="button button--danger button--small" aria-label={W.cancelFor(caption)} disabled={busy} onClick={() => onAction('cancel', post)}>
               {W.cancel()}
             </button>
