@@ -171,6 +171,19 @@ export class WebContentsStandIn extends EmitterStandIn {
     this.windowOpenHandler = handler;
   }
 
+  readonly loadedUrls: string[] = [];
+
+  async loadURL(url: string): Promise<void> {
+    this.loadedUrls.push(url);
+  }
+
+  /** A navigation event ('will-navigate', 'will-redirect'…) as Chromium raises it; true when the code under test stopped it. */
+  navigate(event: string, url: string): boolean {
+    const e = new ElectronEventStandIn();
+    this.emit(event, e, url);
+    return e.defaultPrevented;
+  }
+
   /** A key event as before-input-event delivers it; true when the page would receive it. */
   press(input: { key: string; code?: string; control?: boolean; meta?: boolean; alt?: boolean; shift?: boolean; type?: string }): boolean {
     const event = new ElectronEventStandIn();
@@ -187,15 +200,39 @@ export class BrowserWindowStandIn extends EmitterStandIn {
   readonly webContents = new WebContentsStandIn();
   /** What the code under test passed to `new BrowserWindow(...)`. */
   readonly options: BrowserWindowConstructorOptions | undefined;
-  readonly loadedUrls: string[] = [];
+
+  /** Every window constructed, newest last, for code that creates its own windows. */
+  static readonly created: BrowserWindowStandIn[] = [];
+  #destroyed = false;
 
   constructor(options?: BrowserWindowConstructorOptions) {
     super();
     this.options = options;
+    BrowserWindowStandIn.created.push(this);
   }
 
-  async loadURL(url: string): Promise<void> {
-    this.loadedUrls.push(url);
+  get loadedUrls(): string[] {
+    return this.webContents.loadedUrls;
+  }
+
+  loadURL(url: string): Promise<void> {
+    return this.webContents.loadURL(url);
+  }
+
+  isDestroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  close(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  }
+
+  /** The class as code under test receives it: `new deps.BrowserWindow(options)`. */
+  static asConstructor(): new (options: BrowserWindowConstructorOptions) => BrowserWindow {
+    return BrowserWindowStandIn as unknown as new (options: BrowserWindowConstructorOptions) => BrowserWindow;
   }
 
   /** Asks the window to close (Alt+F4, the close button, window.close()); true when it would. */

@@ -1,9 +1,9 @@
 // The sign-in window's rules: which URLs it may load, that the platform's redirect back to the
 // loopback address is caught (never loaded) and handed to the connect, and its hardened options.
-import { EventEmitter } from 'node:events';
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session } from 'electron';
+import type { Session } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { authWindowOptions, decideAuthNavigation, openAuthWindow } from '../../../electron/main/oauth-window.ts';
+import { BrowserWindowStandIn } from '../../support/electron-stand-in.ts';
 
 const rules = { allowedOrigins: ['https://www.tiktok.com', 'http://127.0.0.1:53123'], redirectUri: 'http://127.0.0.1:53123/callback/' };
 
@@ -46,46 +46,6 @@ describe('authWindowOptions', () => {
   });
 });
 
-class ContentsStandIn extends EventEmitter {
-  loaded: string[] = [];
-  openHandler: (() => { action: string }) | null = null;
-  setWindowOpenHandler(handler: () => { action: string }) {
-    this.openHandler = handler;
-  }
-  loadURL(url: string) {
-    this.loaded.push(url);
-    return Promise.resolve();
-  }
-}
-
-class WindowStandIn extends EventEmitter {
-  static last: WindowStandIn | null = null;
-  webContents = new ContentsStandIn();
-  destroyed = false;
-  readonly options: BrowserWindowConstructorOptions;
-  constructor(options: BrowserWindowConstructorOptions) {
-    super();
-    this.options = options;
-    WindowStandIn.last = this;
-  }
-  isDestroyed() {
-    return this.destroyed;
-  }
-  loadURL(url: string) {
-    return this.webContents.loadURL(url);
-  }
-  close() {
-    this.destroyed = true;
-    this.emit('closed');
-  }
-}
-
-function navigate(contents: ContentsStandIn, event: string, url: string): boolean {
-  let prevented = false;
-  contents.emit(event, { preventDefault: () => (prevented = true) }, url);
-  return prevented;
-}
-
 describe('openAuthWindow', () => {
   it('loads the sign-in page, refuses elsewhere, hands over the redirect, closes and clears the session', () => {
     const delivered: string[] = [];
@@ -93,7 +53,7 @@ describe('openAuthWindow', () => {
     let cleared = 0;
     const session = { clearStorageData: () => (cleared++, Promise.resolve()) } as unknown as Session;
     openAuthWindow(
-      { BrowserWindow: WindowStandIn as unknown as new (o: BrowserWindowConstructorOptions) => BrowserWindow, session, partition: 'airlock-oauth', parent: null, log: (e) => logged.push(e.kind) },
+      { BrowserWindow: BrowserWindowStandIn.asConstructor(), session, partition: 'airlock-oauth', parent: null, log: (e) => logged.push(e.kind) },
       {
         url: 'https://www.tiktok.com/v2/auth/authorize/?state=s',
         redirectUri: rules.redirectUri,
@@ -101,14 +61,14 @@ describe('openAuthWindow', () => {
         deliverCallback: (url) => (delivered.push(url), { status: 200, title: 'Signed in', text: '' }),
       },
     );
-    const window = WindowStandIn.last!;
-    expect(window.webContents.loaded).toEqual(['https://www.tiktok.com/v2/auth/authorize/?state=s']);
-    expect(window.webContents.openHandler?.()).toEqual({ action: 'deny' });
-    expect(navigate(window.webContents, 'will-navigate', 'https://www.tiktok.com/login')).toBe(false);
-    expect(navigate(window.webContents, 'will-navigate', 'https://evil.example/')).toBe(true);
+    const window = BrowserWindowStandIn.created.at(-1)!;
+    expect(window.webContents.loadedUrls).toEqual(['https://www.tiktok.com/v2/auth/authorize/?state=s']);
+    expect(window.webContents.windowOpenHandler?.({})).toEqual({ action: 'deny' });
+    expect(window.webContents.navigate('will-navigate', 'https://www.tiktok.com/login')).toBe(false);
+    expect(window.webContents.navigate('will-navigate', 'https://evil.example/')).toBe(true);
     expect(logged).toEqual(['auth.navigation-refused']);
     expect(window.isDestroyed()).toBe(false);
-    expect(navigate(window.webContents, 'will-redirect', 'http://127.0.0.1:53123/callback/?code=c&state=s')).toBe(true);
+    expect(window.webContents.navigate('will-redirect', 'http://127.0.0.1:53123/callback/?code=c&state=s')).toBe(true);
     expect(delivered).toEqual(['http://127.0.0.1:53123/callback/?code=c&state=s']);
     expect(window.isDestroyed()).toBe(true);
     expect(cleared).toBe(1);
@@ -117,10 +77,10 @@ describe('openAuthWindow', () => {
   it('never opens a window on a URL that is not the sign-in page', () => {
     const session = { clearStorageData: () => Promise.resolve() } as unknown as Session;
     openAuthWindow(
-      { BrowserWindow: WindowStandIn as unknown as new (o: BrowserWindowConstructorOptions) => BrowserWindow, session, partition: 'airlock-oauth', parent: null, log: () => {} },
+      { BrowserWindow: BrowserWindowStandIn.asConstructor(), session, partition: 'airlock-oauth', parent: null, log: () => {} },
       { url: 'https://evil.example/', redirectUri: rules.redirectUri, allowedOrigins: rules.allowedOrigins, deliverCallback: () => ({ status: 200, title: '', text: '' }) },
     );
-    expect(WindowStandIn.last!.webContents.loaded).toEqual([]);
-    expect(WindowStandIn.last!.isDestroyed()).toBe(true);
+    expect(BrowserWindowStandIn.created.at(-1)!.webContents.loadedUrls).toEqual([]);
+    expect(BrowserWindowStandIn.created.at(-1)!.isDestroyed()).toBe(true);
   });
 });
