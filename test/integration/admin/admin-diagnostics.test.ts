@@ -29,8 +29,8 @@ describe('admin and diagnostics', () => {
     expect(result.value.allowedHosts).toContain('open.tiktokapis.com');
     expect(result.value.loopbackAllowed).toBe(false);
     expect(result.value.refusals).toEqual([expect.objectContaining({ host: 'intranet.corp.example', requester: 'publish:tiktok' })]);
-    const log = await core.audit.list({ kind: 'egress.blocked', limit: 5 });
-    expect(log.entries[0]).toMatchObject({ subject: expect.stringContaining('intranet.corp.example') });
+    // The refusal is written to the audit log in the background, right after it happens.
+    await expect.poll(async () => (await core.audit.list({ kind: 'egress.blocked', limit: 5 })).entries[0], { timeout: 10_000 }).toMatchObject({ subject: expect.stringContaining('intranet.corp.example') });
     await core.call('staff.signOut', {});
     expect(await core.call('diagnostics.network', {})).toMatchObject({ ok: false, error: { code: 'staff.signed-out' } });
   });
