@@ -154,6 +154,14 @@ describe('the queue as a calendar', () => {
     await showPeriodOf(dayAfter);
     await dayCell(dayAfter).getByRole('button', { name: /Library opening hours/ }).waitFor();
     expect(await page.getByRole('grid').getAttribute('aria-label')).toMatch(/^Calendar: /);
+    // A focused scheduled post offers its actions below the calendar.
+    await dayCell(dayAfter).getByRole('button', { name: /Library opening hours/ }).focus();
+    const actions = page.getByTestId('calendar-actions');
+    await actions.getByRole('button', { name: 'Reschedule “Library opening hours over the holidays”' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reschedule this post' });
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await actions.getByRole('button', { name: /^Cancel “Library opening hours/ }).count()).toBe(1);
     await page.screenshot({ path: await artifactPath('calendar-month.png'), fullPage: true });
     expect(await seriousA11yProblems()).toEqual([]);
   });

@@ -8,7 +8,8 @@ import type { PostSummary } from '../../../../common/contract.ts';
 import { currentLanguage, useTranslation } from '../../i18n/index.ts';
 import { addDays, addMonths, dayOf, monthWeeks, moveToDay, parseKey, sameMonth, weekDays, type DayKey } from './calendar-dates.ts';
 import { formatWhen, kioskTimeZone, STATE_WORDS } from './post-words.ts';
-import { captionOf } from './QueueList.tsx';
+import { captionOf, type QueueAction } from './QueueList.tsx';
+import { useStaffStore } from '../../state/staff-store.ts';
 import { useQueueStore } from './queue-store.ts';
 import { longDay, monthTitle, QUEUE_WORDS, weekdayName, weekTitle } from './queue-words.ts';
 import './queue.css';
@@ -18,7 +19,7 @@ const MONTH_SHOWS = 3;
 const timeOf = (iso: string): string => new Intl.DateTimeFormat(currentLanguage(), { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 const todayIn = (zone: string): DayKey => dayOf(new Date(), zone);
 
-function CalendarPost({ post, tabbable, onOpen, onMove, onKeyDown }: { post: PostSummary; tabbable: boolean; onOpen: (id: string) => void; onMove: (post: PostSummary, days: number) => void; onKeyDown: (e: KeyboardEvent<HTMLButtonElement>) => void }) {
+function CalendarPost({ post, tabbable, onOpen, onMove, onKeyDown, onSelect }: { post: PostSummary; tabbable: boolean; onOpen: (id: string) => void; onMove: (post: PostSummary, days: number) => void; onKeyDown: (e: KeyboardEvent<HTMLButtonElement>) => void; onSelect: (post: PostSummary) => void }) {
   const words = STATE_WORDS[post.state];
   const movable = post.state === 'scheduled';
   return (
@@ -32,6 +33,7 @@ function CalendarPost({ post, tabbable, onOpen, onMove, onKeyDown }: { post: Pos
         draggable={movable}
         aria-keyshortcuts={movable ? 'Alt+ArrowLeft Alt+ArrowRight Alt+ArrowUp Alt+ArrowDown' : undefined}
         onClick={() => onOpen(post.id)}
+        onFocus={() => onSelect(post)}
         onDragStart={(e) => {
           e.dataTransfer.setData('application/x-airlock-post', post.id);
           e.dataTransfer.effectAllowed = 'move';
@@ -59,8 +61,11 @@ function CalendarPost({ post, tabbable, onOpen, onMove, onKeyDown }: { post: Pos
   );
 }
 
-export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
+export function PostCalendar({ onOpen, onAction }: { onOpen: (id: string) => void; onAction: (action: QueueAction, post: PostSummary) => void }) {
   useTranslation();
+  // The scheduled post last focused in the grid, with its actions below it.
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const mayPlan = useStaffStore((st) => st.status?.current?.role !== 'author');
   const { view, anchor, calendar, calendarLoaded, calendarTruncated, setAnchor, setView, step, today, reschedule } = useQueueStore();
   const zone = kioskTimeZone();
   const todayKey = todayIn(zone);
@@ -71,6 +76,7 @@ export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
   const focusNext = useRef<{ day: DayKey; post?: string } | null>(null);
   const [dropDay, setDropDay] = useState<DayKey | null>(null);
 
+  const selected = calendar.find((p) => p.id === selectedId && p.state === 'scheduled') ?? null;
   const byDay = new Map<DayKey, PostSummary[]>();
   for (const post of calendar) {
     if (!post.scheduleAt) continue;
@@ -213,7 +219,7 @@ export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
                   {shown.length > 0 ? (
                     <ul className="calendar__posts">
                       {shown.map((post) => (
-                        <CalendarPost key={post.id} post={post} tabbable={day === anchor} onOpen={onOpen} onMove={(p, days) => void move(p, addDays(day, days))} onKeyDown={onPostKey} />
+                        <CalendarPost key={post.id} post={post} tabbable={day === anchor} onOpen={onOpen} onMove={(p, days) => void move(p, addDays(day, days))} onKeyDown={onPostKey} onSelect={(p) => setSelectedId(p.id)} />
                       ))}
                     </ul>
                   ) : null}
@@ -237,6 +243,24 @@ export function PostCalendar({ onOpen }: { onOpen: (id: string) => void }) {
         ))}
       </div>
       {calendarLoaded && calendar.length === 0 ? <p className="muted">{W.empty()}</p> : null}
+      {selected ? (
+        <div role="group" aria-label={QUEUE_WORDS.actionsFor(captionOf(selected))} className="queue-row__buttons" data-testid="calendar-actions">
+          <span className="calendar__selected">{QUEUE_WORDS.actionsFor(captionOf(selected))}</span>
+          {mayPlan ? (
+            <>
+              <button type="button" className="button button--secondary button--small" aria-label={QUEUE_WORDS.rescheduleFor(captionOf(selected))} onClick={() => onAction('reschedule', selected)}>
+                {QUEUE_WORDS.reschedule()}
+              </button>
+              <button type="button" className="button button--secondary button--small" aria-label={QUEUE_WORDS.publishNowFor(captionOf(selected))} onClick={() => onAction('publish', selected)}>
+                {QUEUE_WORDS.publishNow()}
+              </button>
+            </>
+          ) : null}
+          <button type="button" className="button button--danger button--small" aria-label={QUEUE_WORDS.cancelFor(captionOf(selected))} onClick={() => onAction('cancel', selected)}>
+            {QUEUE_WORDS.cancel()}
+          </button>
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -184,7 +184,7 @@ export function Queue({ onOpen, onNew }: { onOpen: (id: string) => void; onNew: 
           ) : null}
         </>
       ) : (
-        <PostCalendar onOpen={onOpen} />
+        <PostCalendar onOpen={onOpen} onAction={(action, post) => setDialog({ action, post })} />
       )}
 
       {dialog?.action === 'reschedule' ? <RescheduleDialog post={dialog.post} onClose={() => setDialog(null)} /> : null}
