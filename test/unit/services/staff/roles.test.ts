@@ -20,6 +20,7 @@ describe('roles and permissions', () => {
       'import.replay-override': ['admin'],
       'audit.export': ['admin'],
       'account.connect': ['admin'],
+      'kiosk.exit': ['admin'],
     });
   });
 
