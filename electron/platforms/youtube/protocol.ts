@@ -11,6 +11,8 @@ export const YOUTUBE_PATHS = {
   upload: '/upload/youtube/v3/videos',
   /** videos.list, on www.googleapis.com. */
   videos: '/youtube/v3/videos',
+  /** channels.list, on www.googleapis.com: `?part=snippet&mine=true` names the signed-in channel (§5.1). */
+  channels: '/youtube/v3/channels',
 } as const;
 
 /** The real hosts (§5.1, §5.2); a simulator serves every path on its own origin. */
@@ -44,4 +46,10 @@ export function googleError(code: number, reason: string, message: string, domai
 export function youtubeTokenUrl(apiBase: string): string {
   const base = apiBase.replace(/\/+$/, '');
   return new URL(base).hostname === YOUTUBE_HOSTS.api ? `https://${YOUTUBE_HOSTS.token}${YOUTUBE_PATHS.token}` : `${base}${YOUTUBE_PATHS.token}`;
+}
+
+/** Where the revoke endpoint is for an API base, like the token endpoint (§5.1). */
+export function youtubeRevokeUrl(apiBase: string): string {
+  const base = apiBase.replace(/\/+$/, '');
+  return new URL(base).hostname === YOUTUBE_HOSTS.api ? `https://${YOUTUBE_HOSTS.token}${YOUTUBE_PATHS.revoke}` : `${base}${YOUTUBE_PATHS.revoke}`;
 }

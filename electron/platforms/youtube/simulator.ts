@@ -2,7 +2,7 @@
 // Google OAuth with PKCE and loopback redirects, the resumable protocol (session URI in
 // Location, PUT chunks in multiples of 256 KiB answered 308 with Range, `bytes */TOTAL` status
 // queries, the video resource at the end), videos.list, Google's error envelope with quota and
-// upload-limit reasons (../shared/platform-apis.md §5), plus faults on demand. Bytes are hashed
+// upload-limit reasons (../shared/platform-apis.md §5), channels.list for the signed-in channel, plus faults on demand. Bytes are hashed
 // as they arrive, kept in 256 KiB steps as Google keeps them, and never held. Never a real host.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,7 +12,7 @@ import { PkceOAuth, type OAuthAccess, type PkceTokenResponse } from '../simulato
 import { FaultQueue, jsonObject, listenOnLoopback, stopServer } from '../simulator-server.ts';
 import { googleError, YOUTUBE_LIMITS, YOUTUBE_PATHS, YOUTUBE_PRIVACY, YOUTUBE_SCOPES, type YouTubePrivacy } from './protocol.ts';
 
-export type YouTubeEndpoint = 'authorize' | 'token' | 'revoke' | 'start' | 'chunk' | 'query' | 'videos';
+export type YouTubeEndpoint = 'authorize' | 'token' | 'revoke' | 'start' | 'chunk' | 'query' | 'videos' | 'channels';
 
 /**
  * Faults on demand, consumed in the order injected. `drop-connection` on a chunk closes the
@@ -32,6 +32,8 @@ export type YouTubeFault = { endpoint?: YouTubeEndpoint; times?: number; chunkIn
 export interface YouTubeSimChannel {
   id: string;
   title: string;
+  /** The channel's handle, e.g. `@harbourcity`, shown as snippet.customUrl. */
+  customUrl?: string;
 }
 
 export interface YouTubeSimulatorOptions {
@@ -158,7 +160,11 @@ class Simulation implements YouTubeSimulator {
     this.clientSecret = options.clientSecret ?? 'GOCSPX-installed-app-secret';
     this.redirectUris = options.redirectUris ?? ['http://127.0.0.1'];
     const seeds = options.channels?.length ? options.channels : [{}];
-    this.#channels = seeds.map((c, i) => ({ id: c.id ?? `UC${randomBytes(16).toString('base64url').slice(0, 22)}`, title: c.title ?? (i === 0 ? 'City Council' : `Channel ${i + 1}`) }));
+    this.#channels = seeds.map((c, i) => ({
+      id: c.id ?? `UC${randomBytes(16).toString('base64url').slice(0, 22)}`,
+      title: c.title ?? (i === 0 ? 'City Council' : `Channel ${i + 1}`),
+      ...(c.customUrl ? { customUrl: c.customUrl } : {}),
+    }));
     this.#signedIn = this.#channels[0]!.id;
     this.#insertsPerDay = options.insertsPerDay ?? YOUTUBE_LIMITS.insertsPerDay;
     for (const fault of options.faults ?? []) this.injectFault(fault);
@@ -269,7 +275,9 @@ class Simulation implements YouTubeSimulator {
               ? 'start'
               : path === YOUTUBE_PATHS.videos && method === 'GET'
                 ? 'videos'
-                : null;
+                : path === YOUTUBE_PATHS.channels && method === 'GET'
+                  ? 'channels'
+                  : null;
     record.endpoint = endpoint;
     if (endpoint === null) {
       await drain(req);
@@ -306,6 +314,7 @@ class Simulation implements YouTubeSimulator {
     const access = this.#oauth.authenticate(req.headers.authorization);
     if (!access) return answer({ ...fail(401, 'authError', 'Invalid Credentials', 'global'), headers: { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' } });
     if (endpoint === 'videos') return answer(this.#list(access, url));
+    if (endpoint === 'channels') return answer(this.#channelList(access, url));
     return answer(this.#start(req, url, access, body, fault));
   }
 
@@ -320,6 +329,29 @@ class Simulation implements YouTubeSimulator {
     if (ids.length === 0) return fail(400, 'missingRequiredParameter', 'No filter selected. Expected one of: id, myRating, chart.', 'youtube.parameter');
     const items = this.#videos.filter((v) => ids.includes(v.id)).map((v) => this.#resource(v));
     return { status: 200, body: { kind: 'youtube#videoListResponse', etag: randomBytes(8).toString('hex'), items, pageInfo: { totalResults: items.length, resultsPerPage: items.length } } };
+  }
+
+  /**
+   * channels.list `?part=snippet&mine=true`: the channel the token belongs to, whose `id` (UC…)
+   * names it for good and whose snippet carries its title and handle. Needs youtube.readonly
+   * (§5.1: youtube.upload is not accepted here).
+   */
+  #channelList(access: OAuthAccess, url: URL): Reply {
+    if (!this.#has(access, YOUTUBE_SCOPES[1])) return fail(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', 'global');
+    const parts = (url.searchParams.get('part') ?? '').split(',').filter(Boolean);
+    if (parts.length === 0) return fail(400, 'missingRequiredParameter', 'No part selected.', 'youtube.parameter');
+    if (parts.some((p) => p !== 'snippet' && p !== 'id')) return fail(400, 'unknownPart', `Unknown part: ${parts.filter((p) => p !== 'snippet' && p !== 'id').join(',')}.`, 'youtube.part');
+    if (url.searchParams.get('mine') !== 'true' && !url.searchParams.get('id')) return fail(400, 'missingRequiredParameter', 'No filter selected. Expected one of: id, mine, forHandle, forUsername, managedByMe.', 'youtube.parameter');
+    const ids = (url.searchParams.get('id') ?? '').split(',').filter(Boolean);
+    const items = this.#channels
+      .filter((c) => (url.searchParams.get('mine') === 'true' ? c.id === access.grant.userId : ids.includes(c.id)))
+      .map((c) => ({
+        kind: 'youtube#channel',
+        etag: createHash('sha1').update(c.id).digest('base64url'),
+        id: c.id,
+        ...(parts.includes('snippet') ? { snippet: { title: c.title, description: '', ...(c.customUrl ? { customUrl: c.customUrl } : {}), publishedAt: '2015-03-02T09:00:00Z' } } : {}),
+      }));
+    return { status: 200, body: { kind: 'youtube#channelListResponse', etag: randomBytes(8).toString('hex'), pageInfo: { totalResults: items.length, resultsPerPage: 5 }, items } };
   }
 
   /** §5.2 step 1: metadata in, session URI out. */

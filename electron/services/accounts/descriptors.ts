@@ -5,6 +5,7 @@ import { blueskyConnect } from '../../platforms/bluesky/connect.ts';
 import { mastodonConnect } from '../../platforms/mastodon/connect.ts';
 import { tiktokConnect } from '../../platforms/tiktok/connect.ts';
 import { xConnect } from '../../platforms/x/connect.ts';
+import { youtubeConnect } from '../../platforms/youtube/connect.ts';
 import type { ConnectDescriptor } from './connect-descriptor.ts';
 
 export const CONNECT_DESCRIPTORS: Partial<Record<PlatformId, ConnectDescriptor>> = {
@@ -12,4 +13,5 @@ export const CONNECT_DESCRIPTORS: Partial<Record<PlatformId, ConnectDescriptor>>
   mastodon: mastodonConnect,
   bluesky: blueskyConnect,
   x: xConnect,
+  youtube: youtubeConnect,
 };

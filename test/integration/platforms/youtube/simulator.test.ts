@@ -63,6 +63,23 @@ describe('YouTube simulator: Google OAuth (§5.1)', () => {
   });
 });
 
+describe('YouTube simulator: channels.list (§5.1)', () => {
+  it('names the token\'s own channel with mine=true, and wants youtube.readonly for it', async () => {
+    const s = await start({ channels: [{ id: 'UCfirst0000000000000000001', title: 'City Council', customUrl: '@citycouncil' }, { id: 'UCsecond000000000000000002', title: 'Library' }] });
+    const list = (token: string, query = 'part=snippet&mine=true') => fetch(`${s.origin}${YOUTUBE_PATHS.channels}?${query}`, { headers: { Authorization: `Bearer ${token}` } });
+    const token = s.issueTokens('UCsecond000000000000000002').access_token;
+    const mine = await list(token);
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ kind: 'youtube#channelListResponse', pageInfo: { totalResults: 1 }, items: [{ kind: 'youtube#channel', id: 'UCsecond000000000000000002', snippet: { title: 'Library' } }] });
+    const first = (await (await list(s.issueTokens('UCfirst0000000000000000001').access_token)).json()) as { items: { snippet: { customUrl?: string } }[] };
+    expect(first.items[0]!.snippet.customUrl).toBe('@citycouncil');
+    expect(await (await list(token, 'part=snippet')).json()).toMatchObject({ error: { code: 400, errors: [{ reason: 'missingRequiredParameter' }] } });
+    const uploadOnly = s.issueTokens('UCfirst0000000000000000001', ['https://www.googleapis.com/auth/youtube.upload']).access_token;
+    expect(await (await list(uploadOnly)).json()).toMatchObject({ error: { code: 403, errors: [{ reason: 'insufficientPermissions' }] } });
+    expect((await list('not-a-token')).status).toBe(401);
+  });
+});
+
 describe('YouTube simulator: resumable upload (§5.2)', () => {
   it('answers 308 with Range per chunk, no Range before any byte, and the video at the end and again after', async () => {
     const s = await start();
