@@ -3,7 +3,7 @@
 //
 // TikTok takes a large video only in chunks (5–64 MB, in order, each a PUT with Content-Range),
 // so the reference is curl doing exactly that: one curl sending the file's 10 MB chunks (cut
-// beforehand, untimed) with `-T` each, one after another over one connection, same headers. The adapter runs in a child process (upload-child.ts)
+// beforehand, untimed) as PUTs, one after another over one connection, same headers. The adapter runs in a child process (upload-child.ts)
 // so its peak RSS is its own; the child's time is the publish call alone (init, chunks, status).
 
 import { execFile } from 'node:child_process';
@@ -82,7 +82,9 @@ async function splitIntoChunks(video: string, plan: ChunkPlan, dir: string): Pro
 function curlArgs(url: string, plan: ChunkPlan, files: string[]): string[] {
   return files.flatMap((file, index) => {
     const { first, last } = chunkRange(plan, index);
-    return [...(index > 0 ? ['--next'] : []), '-sS', '--fail', '-o', '/dev/null', '-T', file, '-H', 'Content-Type: video/mp4', '-H', `Content-Range: bytes ${first}-${last}/${plan.videoSize}`, url];
+    // `-X PUT --data-binary @file` rather than `-T file`: the upload URL's path ends in "/", and
+    // -T would append the file's name to it. The bytes on the wire are the same PUT.
+    return [...(index > 0 ? ['--next'] : []), '-sS', '--fail', '-o', '/dev/null', '-X', 'PUT', '--data-binary', `@${file}`, '-H', 'Content-Type: video/mp4', '-H', `Content-Range: bytes ${first}-${last}/${plan.videoSize}`, url];
   });
 }
 
@@ -94,7 +96,11 @@ async function curlUpload(sim: TikTokSimulator, video: string, chunksDir: string
     const { url, publishId } = await initUpload(sim, sim.issueTokens().access_token, plan);
     await settleDisk();
     for (const file of files) await warmRead(file);
-    const { ms } = await timed(() => execFileAsync(CURL, curlArgs(url, plan, files), { maxBuffer: 1024 * 1024 }));
+    const { ms } = await timed(() =>
+      execFileAsync(CURL, curlArgs(url, plan, files), { maxBuffer: 1024 * 1024 }).catch((err: { stderr?: string }) => {
+        throw new Error(`curl failed: ${(err.stderr ?? '').trim().split('\n')[0] ?? 'no message'}`);
+      }),
+    );
     const upload = sim.uploads().find((u) => u.publishId === publishId);
     if (upload?.uploadedBytes !== size || upload.sha256 === null) throw new Error('the simulator did not receive the whole file from curl');
     return ms;
