@@ -12,7 +12,8 @@ import { BearerSession, guardJob, monotonicProgress, parseJson, TokenRejected, t
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, publishErrors, type PublishError } from '../publish-error.ts';
 import { parseRetryAfter, retryPolicy, TransientFailure, type RetryPolicy } from '../retry.ts';
-import { YOUTUBE_LIMITS, YOUTUBE_PATHS, YOUTUBE_PRIVACY, youtubeTokenUrl, type YouTubePrivacy } from './protocol.ts';
+import { YOUTUBE_LIMITS, YOUTUBE_PATHS, youtubeTokenUrl } from './protocol.ts';
+import { youtubePrivacy } from './rules.ts';
 
 export const YOUTUBE_REQUESTER = 'publish:youtube';
 
@@ -21,8 +22,6 @@ export interface YouTubeAdapterOptions extends BearerAdapterOptions {
   chunkBytes?: number;
   /** Bytes read from the library at a time while a chunk streams. Default 256 KiB. */
   pieceBytes?: number;
-  /** Privacy when the post's options name none. Default public: an approved post is meant to be seen. */
-  defaultPrivacy?: YouTubePrivacy;
 }
 
 /** What the job keeps between attempts (through `context.checkpoint`). */
@@ -40,7 +39,6 @@ export interface YouTubeJobState {
 interface Settings {
   chunkBytes: number;
   pieceBytes: number;
-  defaultPrivacy: YouTubePrivacy;
   retry: RetryPolicy;
   now: () => number;
   appCredentials: (() => Promise<AppCredentials | null>) | undefined;
@@ -110,7 +108,7 @@ function rangeEnd(headers: Answer['headers']): number | null {
 }
 
 /** Bytes [start, start + bytes) of the file, read a piece at a time, counting as they go. */
-function fileRange(path: string, start: number, bytes: number, pieceBytes: number, onRead: (read: number) => void): Readable {
+export function fileRange(path: string, start: number, bytes: number, pieceBytes: number, onRead: (read: number) => void): Readable {
   async function* pieces(): AsyncGenerator<Buffer> {
     const stream = createReadStream(path, { start, end: start + bytes - 1, highWaterMark: pieceBytes });
     let read = 0;
@@ -203,13 +201,14 @@ class YouTubePublishJob {
     return video;
   }
 
-  /** §5.2 body: the editor's `options.youtube` title and description (the caption when empty), and privacy. */
+  /** §5.2 body: the editor's `options.youtube` title and description (the caption when empty), and the privacy staff chose (never a default). */
   #metadata() {
     const o = this.#request.options;
     const title = typeof o.title === 'string' ? o.title.trim() : '';
     const description = typeof o.description === 'string' && o.description.trim() !== '' ? o.description : this.#request.caption;
-    const privacy = (YOUTUBE_PRIVACY as readonly unknown[]).includes(o.privacyStatus) ? (o.privacyStatus as YouTubePrivacy) : this.#s.defaultPrivacy;
+    const privacy = youtubePrivacy(o);
     if (!title) throw errors.make('title-missing', 'YouTube needs a title. Add one in the post editor.', 'options.youtube.title is empty', 'fix');
+    if (!privacy) throw errors.make('privacy-missing', 'Nobody chose who can watch this video on YouTube, so it was not sent. Choose public, unlisted or private in the post editor.', 'options.youtube.privacy is not public, unlisted or private', 'fix');
     return {
       snippet: { title, description, categoryId: typeof o.categoryId === 'string' && /^\d+$/.test(o.categoryId) ? o.categoryId : '22' },
       status: { privacyStatus: privacy, selfDeclaredMadeForKids: o.madeForKids === true, containsSyntheticMedia: o.aiGenerated === true },
@@ -358,7 +357,6 @@ export function createYouTubeAdapter(options: YouTubeAdapterOptions = {}): Platf
   const settings: Settings = {
     chunkBytes: Math.max(step, Math.floor((options.chunkBytes ?? 8 * 1024 * 1024) / step) * step),
     pieceBytes: options.pieceBytes ?? 256 * 1024,
-    defaultPrivacy: options.defaultPrivacy ?? 'public',
     retry: retryPolicy(options, errors.aborted),
     now: options.now ?? Date.now,
     appCredentials: options.appCredentials,

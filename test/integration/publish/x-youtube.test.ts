@@ -87,7 +87,7 @@ async function kioskWithApprovedPost(targets: ('x' | 'youtube')[]): Promise<{ co
   const blob = await core.blobs.adoptFile(temp);
   const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
   const media = await seedMedia(core, blob.sha256, blob.bytes);
-  let post = await ok<PostView>(core.call('posts.create', { caption: 'Ferry times change on Monday #harbour', targets, options: { youtube: { title: 'New ferry times' } }, media: [{ mediaId: media, altText: 'A ferry leaving' }] }));
+  let post = await ok<PostView>(core.call('posts.create', { caption: 'Ferry times change on Monday #harbour', targets, options: { youtube: { title: 'New ferry times', privacy: 'public' } }, media: [{ mediaId: media, altText: 'A ferry leaving' }] }));
   post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
   await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
   post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));

@@ -31,7 +31,7 @@ describe('training mode: X and YouTube', () => {
 
       const drafts = await ok<{ posts: PostView[] }>(core.call('posts.list', { states: ['draft'] }));
       const ferry = drafts.posts.find((p) => p.caption.startsWith('New ferry'))!;
-      let post = await ok<PostView>(core.call('posts.edit', { id: ferry.id, version: ferry.version, change: { targets: ['x', 'youtube'], options: { youtube: { title: 'New ferry timetable' } } } }));
+      let post = await ok<PostView>(core.call('posts.edit', { id: ferry.id, version: ferry.version, change: { targets: ['x', 'youtube'], options: { youtube: { title: 'New ferry timetable', privacy: 'unlisted' } } } }));
       post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
       await signIn(sam!);
       post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
@@ -44,7 +44,7 @@ describe('training mode: X and YouTube', () => {
       const { posts } = await ok<{ posts: TrainingFeedPost[] }>(core.call('training.feed', {}));
       expect(posts.map((p) => p.platform).sort()).toEqual(['x', 'youtube']);
       expect(posts.find((p) => p.platform === 'x')).toMatchObject({ account: 'harbourcity', caption: post.caption, audience: 'public' });
-      expect(posts.find((p) => p.platform === 'youtube')).toMatchObject({ account: 'Harbour City Council (training)', caption: 'New ferry timetable', audience: 'public' });
+      expect(posts.find((p) => p.platform === 'youtube')).toMatchObject({ account: 'Harbour City Council (training)', caption: 'New ferry timetable', audience: 'unlisted' });
       expect(posts.every((p) => p.bytes > 0)).toBe(true);
     } finally {
       await core.close();

@@ -46,7 +46,7 @@ function harness(s: YouTubeSimulator): PublishHarness {
   });
 }
 
-async function request(options: Record<string, unknown> = { title: 'Library opening hours' }, caption = 'From Monday the library opens at 9.'): Promise<PublishRequest> {
+async function request(options: Record<string, unknown> = { title: 'Library opening hours', privacy: 'private' }, caption = 'From Monday the library opens at 9.'): Promise<PublishRequest> {
   const bytes = (await stat(video)).size;
   return {
     postId: 'post-1',
@@ -71,7 +71,7 @@ describe('YouTube adapter: resumable upload', () => {
     const s = await start();
     const h = harness(s);
     const { adapter } = adapterWith(s);
-    const req = await request({ title: 'Library opening hours', description: 'New hours from Monday.', privacyStatus: 'unlisted' });
+    const req = await request({ title: 'Library opening hours', description: 'New hours from Monday.', privacy: 'unlisted' });
 
     const result = await adapter.publish(req, h.context);
 
@@ -95,11 +95,22 @@ describe('YouTube adapter: resumable upload', () => {
     expect(s.requests()).toHaveLength(before);
   });
 
-  it('uses the caption as the description when the editor left it empty, and posts publicly by default', async () => {
+  it('uses the caption as the description when the editor left it empty, and the privacy staff chose', async () => {
     const s = await start();
     const { adapter } = adapterWith(s);
-    await adapter.publish(await request({ title: 'Hours', description: '  ' }), harness(s).context);
+    await adapter.publish(await request({ title: 'Hours', description: '  ', privacy: 'public' }), harness(s).context);
     expect(s.feed()[0]).toMatchObject({ title: 'Hours', description: 'From Monday the library opens at 9.', privacyStatus: 'public' });
+  });
+
+  it('never picks a privacy itself: without one chosen, nothing is sent', async () => {
+    const s = await start();
+    for (const options of [{ title: 'Hours' }, { title: 'Hours', privacy: 'everyone' }, { title: 'Hours', privacyStatus: 'public' }]) {
+      const err = await adapterWith(s).adapter.publish(await request(options), harness(s).context).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'publish.youtube.privacy-missing', next: 'fix' });
+      expect((err as Error).message).toContain('Choose public, unlisted or private');
+    }
+    expect(s.requests()).toHaveLength(0);
+    expect(s.feed()).toEqual([]);
   });
 
   it('after a connection lost mid-chunk asks the session how much arrived and carries on from there', async () => {
@@ -171,7 +182,7 @@ describe('YouTube adapter: refusals in plain words', () => {
 
   it('asks for a title before anything is sent', async () => {
     const s = await start();
-    const err = await adapterWith(s).adapter.publish(await request({}), harness(s).context).catch((e: unknown) => e);
+    const err = await adapterWith(s).adapter.publish(await request({ privacy: 'private' }), harness(s).context).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'publish.youtube.title-missing', next: 'fix', message: 'YouTube needs a title. Add one in the post editor.' });
     expect(s.requests()).toHaveLength(0);
   });
