@@ -3,6 +3,7 @@
 // only gives them one shape.
 import type { PlatformId } from '../../common/platforms.ts';
 import { checkBluesky } from './bluesky/rules.ts';
+import { checkLinkedIn } from './linkedin/rules.ts';
 import { checkMastodon } from './mastodon/rules.ts';
 import { countCaptionUnits, validateTikTokPost } from './tiktok/rules.ts';
 import type { TikTokPrivacyLevel } from './tiktok/protocol.ts';
@@ -85,7 +86,7 @@ const CHECKS: Record<PlatformId, (facts: PostFacts) => Omit<PlatformCheck, 'plat
   youtube: checkYouTube,
   facebook: (f) => checkGeneric(f, 63_206, false, 'Facebook'),
   instagram: (f) => checkGeneric(f, 2_200, true, 'Instagram'),
-  linkedin: (f) => checkGeneric(f, 3_000, false, 'LinkedIn'),
+  linkedin: checkLinkedIn,
 };
 
 export function checkPostForPlatform(platform: PlatformId, facts: PostFacts): PlatformCheck {
