@@ -285,6 +285,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       mastodon: createMastodonAdapter(),
       x: createXAdapter({ appCredentials: () => vault.loadAppCredentials('x') }),
       youtube: createYouTubeAdapter({ appCredentials: () => vault.loadAppCredentials('youtube') }),
+      linkedin: lazyAdapter('linkedin', async () => (await import('../platforms/linkedin/adapter.ts')).createLinkedInAdapter({ appCredentials: () => vault.loadAppCredentials('linkedin'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) })),
     },
     now,
     onEvent: (e) => {

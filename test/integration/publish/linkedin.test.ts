@@ -1,0 +1,141 @@
+// A LinkedIn video post through the whole kiosk: approved and scheduled through the API,
+// published by the publisher with the adapter openCore wires, the token from the real keychain,
+// and the LinkedIn simulator on 127.0.0.1 holding the organisation's post and video afterwards;
+// then a job whose answer was lost, found after a restart rather than posted twice.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostView } from '../../../common/contract.ts';
+import { startLinkedInSimulator, type LinkedInSimulator } from '../../../electron/platforms/linkedin/simulator.ts';
+import type { AirlockCore } from '../../../electron/services/core.ts';
+import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
+import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
+import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
+import { makeVideo } from '../../support/video-fixtures.ts';
+
+let keyring: KeyringSession;
+let li: LinkedInSimulator;
+let video: Buffer;
+
+beforeAll(async () => {
+  keyring = await startKeyringSession();
+  li = await startLinkedInSimulator();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-linkedin-'));
+  const clip = await readFile(await makeVideo(dir, 'ferry'));
+  // Padded with a free box after the movie, so it takes more than one 4 MiB part.
+  const pad = Buffer.alloc(5 * 1024 * 1024);
+  pad.writeUInt32BE(pad.length, 0);
+  pad.write('free', 4, 'latin1');
+  video = Buffer.concat([clip, pad]);
+});
+
+afterAll(async () => {
+  await li?.stop();
+  await keyring?.stop();
+});
+
+async function ok<T>(p: Promise<unknown>): Promise<T> {
+  const r = (await p) as { ok: boolean; value?: T; error?: unknown };
+  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
+  return r.value as T;
+}
+
+async function seedMedia(core: AirlockCore, sha256: string, bytes: number): Promise<string> {
+  const id = `media-${sha256.slice(0, 8)}`;
+  const sessionId = `seed-${id}`;
+  await core.store.call('imports.begin', { id: sessionId, startedAt: new Date().toISOString(), sourcePath: '/seed', volume: null });
+  await core.store.call('imports.commit', {
+    sessionId,
+    finishedAt: new Date().toISOString(),
+    package: null,
+    media: [{ id, kind: 'video', format: 'mp4', originalSha256: `${sha256.slice(0, 63)}0`, originalName: 'ferry.mp4', cleanSha256: sha256, cleanBytes: bytes, thumbnailSha256: null, width: 1280, height: 720, durationMs: 5000, reportJson: '{"mediaKind":"video","findings":[],"warnings":[]}', importSessionId: sessionId, createdAt: new Date().toISOString() }],
+    posts: [],
+    acceptedCount: 1,
+    rejectedCount: 0,
+    resultJson: '{}',
+  });
+  return id;
+}
+
+const secretStore = () => new KeychainSecretStore({ service: 'Airlock-publish-linkedin-test' });
+const openKiosk = (dataDir: string) => openTestCore({ dataDir, allowLoopbackEgress: true, policy: testPolicy({ platforms: ['linkedin'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: secretStore() });
+
+/** A kiosk with the simulator's organisation connected and an approved video post for LinkedIn, due now. */
+async function kioskWithApprovedPost(caption: string): Promise<{ core: AirlockCore; post: PostView; dataDir: string }> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-data-'));
+  const core = await openKiosk(dataDir);
+  await signInFirstAdmin(core);
+  const tokens = li.issueTokens();
+  const org = li.organizations()[0]!;
+  await core.connectAccount(
+    { platform: 'linkedin', account_id: org.urn, display_name: `${org.name} (simulator)`, api_base: li.origin, connected_by: 'test', simulated: true },
+    { accessToken: tokens.access_token, expiresAt: Date.now() + tokens.expires_in * 1000 },
+  );
+  const temp = path.join(core.blobs.tmpDir, 'clip.mp4');
+  await writeFile(temp, video);
+  const blob = await core.blobs.adoptFile(temp);
+  const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
+  const media = await seedMedia(core, blob.sha256, blob.bytes);
+  let post = await ok<PostView>(core.call('posts.create', { caption, targets: ['linkedin'], options: {}, media: [{ mediaId: media, altText: 'A ferry leaving' }] }));
+  post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
+  await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
+  post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
+  post = await ok<PostView>(core.call('posts.schedule', { id: post.id, version: post.version, at: 'now' }));
+  return { core, post, dataDir };
+}
+
+describe('publishing to LinkedIn through the kiosk', () => {
+  it('an approved post goes to the organisation once, with its video, and the post is marked published', async () => {
+    const { core, post } = await kioskWithApprovedPost('Ferry times change on Monday #harbour');
+    try {
+      const before = li.feed().length;
+      await Promise.all([core.publisher.tick(), core.publisher.tick()]);
+      await core.publisher.tick();
+
+      const after = await ok<PostView>(core.call('posts.get', { id: post.id }));
+      const jobs = await core.store.call('publish.jobsForPost', { postId: post.id });
+      expect({ state: after.state, errors: jobs.map((j) => j.last_error_json) }).toEqual({ state: 'published', errors: [null] });
+      expect(li.feed()).toHaveLength(before + 1);
+      const [made] = li.feed();
+      expect(made).toMatchObject({ author: li.organizations()[0]!.urn, text: 'Ferry times change on Monday #harbour' });
+      const v = li.videos().find((x) => x.urn === made!.mediaId);
+      expect(v).toMatchObject({ status: 'AVAILABLE', sizeBytes: video.length, sha256: createHash('sha256').update(video).digest('hex') });
+      const log = await core.audit.list({ kind: 'publish.result', limit: 5 });
+      expect(log.entries.map((e) => e.details)).toEqual([expect.objectContaining({ platform: 'linkedin', ok: true, remoteId: made!.id })]);
+    } finally {
+      await core.close();
+    }
+  }, 60_000);
+
+  it('after a restart, finds the post whose answer was lost instead of posting it again', async () => {
+    const { core, post, dataDir } = await kioskWithApprovedPost('Library closed on Friday');
+    const before = li.feed().length;
+    // The post is created, but the connection drops before its answer; the kiosk shuts down
+    // while the publisher waits to try again.
+    li.injectFault({ kind: 'drop-connection', endpoint: 'post', when: 'after-processing' });
+    const run = core.publisher.tick();
+    for (let i = 0; li.feed().length === before && i < 1000; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(li.feed().length).toBe(before + 1);
+    await core.publisher.stop();
+    await run;
+    expect((await core.store.call('posts.get', { id: post.id }))?.post.state).not.toBe('published');
+    await core.close();
+    const posts = li.requests().filter((r) => r.endpoint === 'post').length;
+
+    const again = await openKiosk(dataDir);
+    try {
+      await again.publisher.tick();
+      await again.publisher.tick();
+      expect((await again.store.call('posts.get', { id: post.id }))?.post.state).toBe('published');
+      expect(li.feed().length).toBe(before + 1);
+      expect(li.feed().filter((p) => p.text === 'Library closed on Friday')).toHaveLength(1);
+      // Found among the organisation's posts; never sent a second time.
+      expect(li.requests().filter((r) => r.endpoint === 'post')).toHaveLength(posts);
+      expect(li.requests().filter((r) => r.endpoint === 'find').length).toBeGreaterThan(0);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+});
