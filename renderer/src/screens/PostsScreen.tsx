@@ -8,12 +8,14 @@ import { PostEditor } from './posts/PostEditor.tsx';
 import { Queue } from './posts/Queue.tsx';
 import { PostReview } from './posts/PostReview.tsx';
 import { EDITABLE, isDraftLike } from './posts/post-words.ts';
+import { useTranslation } from '../i18n/index.ts';
 
 type View = { kind: 'list' } | { kind: 'post'; id: string | null; editing: boolean };
 
 export function PostsScreen() {
   const { listen, loadLibrary, open, current, currentError } = usePostsStore();
   const [view, setView] = useState<View>({ kind: 'list' });
+  const { t } = useTranslation();
 
   // The queue reads its own windows of light rows (posts/queue-store.ts); this store keeps the
   // open post and the library current.
@@ -49,7 +51,7 @@ export function PostsScreen() {
     return (
       <section className="stack">
         <button type="button" className="button button--secondary" onClick={toList}>
-          ← Back to posts
+          {t('posts.back')}
         </button>
         <ErrorNotice error={currentError} />
       </section>
@@ -58,7 +60,7 @@ export function PostsScreen() {
   if (!current || current.id !== view.id) {
     return (
       <p className="muted" role="status">
-        Loading the post…
+        {t('posts.loadingPost')}
       </p>
     );
   }

@@ -2,6 +2,7 @@
 // blocking problems (red, ✕) and things worth a second look (amber, ⚠).
 import type { PlatformCheck } from '../../../../common/contract.ts';
 import { platformName } from './post-words.ts';
+import { t } from '../../i18n/index.ts';
 
 export function IssueList({ checks, field }: { checks: PlatformCheck[]; field?: (f: string) => boolean }) {
   const pick = (list: PlatformCheck['errors']) => (field ? list.filter((i) => field(i.field)) : list);
@@ -12,13 +13,13 @@ export function IssueList({ checks, field }: { checks: PlatformCheck[]; field?: 
     <ul className="check-issues">
       {errors.map((i, n) => (
         <li key={`e${n}`} className="check-issue check-issue--error">
-          <span aria-hidden="true">✕</span> <span className="visually-hidden">Must fix: </span>
+          <span aria-hidden="true">✕</span> <span className="visually-hidden">{t('posts.checks.mustFix')}</span>
           {i.message}
         </li>
       ))}
       {warnings.map((i, n) => (
         <li key={`w${n}`} className="check-issue check-issue--warning">
-          <span aria-hidden="true">⚠</span> <span className="visually-hidden">Check: </span>
+          <span aria-hidden="true">⚠</span> <span className="visually-hidden">{t('posts.checks.check')}</span>
           {i.message}
         </li>
       ))}
@@ -27,7 +28,7 @@ export function IssueList({ checks, field }: { checks: PlatformCheck[]; field?: 
 }
 
 export function ChecksPanel({ checks, checking }: { checks: PlatformCheck[]; checking: boolean }) {
-  if (checks.length === 0) return <p className="muted">Choose where to post to see each platform’s limits.</p>;
+  if (checks.length === 0) return <p className="muted">{t('posts.checks.chooseTargets')}</p>;
   return (
     <ul className="checks" aria-busy={checking} data-testid="checks">
       {checks.map((c) => {
@@ -46,7 +47,7 @@ export function ChecksPanel({ checks, checking }: { checks: PlatformCheck[]; che
                 ) : null}
               </span>
               <span className={`checks__verdict ${blocked ? 'checks__verdict--error' : 'checks__verdict--ok'}`}>
-                <span aria-hidden="true">{blocked ? '✕' : '✓'}</span> {blocked ? `${c.errors.length} to fix` : 'Ready'}
+                <span aria-hidden="true">{blocked ? '✕' : '✓'}</span> {blocked ? t('posts.checks.toFix', { count: c.errors.length }) : t('posts.checks.ready')}
               </span>
             </p>
             {more.map((k) => (

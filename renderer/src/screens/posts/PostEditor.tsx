@@ -15,6 +15,7 @@ import { Dialog } from './Dialog.tsx';
 import { StateBadge, Thumb } from './parts.tsx';
 import { BLUESKY_LANGUAGES, CANCELLABLE, platformName, TIKTOK_PRIVACY } from './post-words.ts';
 import { PreviewPanel, type PreviewMedia } from './PostPreview.tsx';
+import { t } from '../../i18n/index.ts';
 
 interface Draft {
   caption: string;
@@ -48,7 +49,7 @@ function toContent(draft: Draft, language: string): PostContent {
 }
 
 const asError = (err: unknown): AirlockErrorValue =>
-  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: 'The post could not be checked.', detail: String(err) };
+  err instanceof ApiError ? err.value : { code: 'renderer.unexpected', message: t('posts.editor.checkFailed'), detail: String(err) };
 
 const fileName = (item: LibraryItem | undefined): string | null => (item ? (item.originalName.split('/').pop() ?? item.originalName) : null);
 
@@ -73,22 +74,23 @@ function MediaPicker({ draft, setDraft, post, checks }: { draft: Draft; setDraft
 
   return (
     <fieldset className="field editor-section">
-      <legend>Photos and videos</legend>
+      <legend>{t('posts.editor.media')}</legend>
       {draft.media.length === 0 ? (
-        <p className="muted">Nothing attached. Tap photos or videos in the library below to add them, in the order they should appear.</p>
+        <p className="muted">{t('posts.editor.nothingAttached')}</p>
       ) : (
-        <ol className="picked-list" aria-label="In this post, in order">
+        <ol className="picked-list" aria-label={t('posts.editor.inOrder')}>
           {draft.media.map((m, i) => {
             const it = info(m.mediaId);
-            const word = it?.kind === 'video' ? 'video' : 'photo';
-            const label = `${word === 'video' ? 'Video' : 'Photo'} ${i + 1}${it?.name ? `, ${it.name}` : ''}`;
+            const kind = it?.kind === 'video' ? 'video' : 'image';
+            const numbered = t(`posts.editor.itemLabel.${kind}`, { n: i + 1 });
+            const label = it?.name ? t('posts.editor.itemNamed', { label: numbered, name: it.name }) : numbered;
             return (
               <li key={m.mediaId} className="picked">
                 {it ? <Thumb kind={it.kind} cleanSha256={it.cleanSha256} thumbnailSha256={it.thumbnailSha256} label={label} size="medium" /> : <span className="thumb thumb--medium" />}
                 <div className="picked__body">
                   <label className="field">
                     <span>
-                      Description (alt text) for {word} {i + 1}
+                      {t(`posts.editor.altFor.${kind}`, { n: i + 1 })}
                       {it?.name ? <span className="muted"> · {it.name}</span> : null}
                     </span>
                     <textarea
@@ -96,20 +98,20 @@ function MediaPicker({ draft, setDraft, post, checks }: { draft: Draft; setDraft
                       value={m.altText}
                       maxLength={2000}
                       onChange={(e) => setDraft({ ...draft, media: draft.media.map((x, j) => (j === i ? { ...x, altText: e.target.value } : x)) })}
-                      placeholder={`Say what the ${word} shows, for people who cannot see it`}
+                      placeholder={t(`posts.editor.altHint.${kind}`)}
                     />
                   </label>
                   <IssueList checks={checks} field={(f) => f === `media.${i}.altText`} />
                 </div>
                 <div className="picked__actions">
-                  <button type="button" className="button button--secondary button--small" disabled={i === 0} onClick={() => move(i, i - 1)} aria-label={`Move ${label} earlier`}>
+                  <button type="button" className="button button--secondary button--small" disabled={i === 0} onClick={() => move(i, i - 1)} aria-label={t('posts.editor.moveEarlier', { label })}>
                     ↑
                   </button>
-                  <button type="button" className="button button--secondary button--small" disabled={i === draft.media.length - 1} onClick={() => move(i, i + 1)} aria-label={`Move ${label} later`}>
+                  <button type="button" className="button button--secondary button--small" disabled={i === draft.media.length - 1} onClick={() => move(i, i + 1)} aria-label={t('posts.editor.moveLater', { label })}>
                     ↓
                   </button>
-                  <button type="button" className="button button--secondary button--small" onClick={() => setDraft({ ...draft, media: draft.media.filter((x) => x.mediaId !== m.mediaId) })} aria-label={`Remove ${label}`}>
-                    Remove
+                  <button type="button" className="button button--secondary button--small" onClick={() => setDraft({ ...draft, media: draft.media.filter((x) => x.mediaId !== m.mediaId) })} aria-label={t('posts.editor.removeItem', { label })}>
+                    {t('posts.editor.remove')}
                   </button>
                 </div>
               </li>
@@ -119,11 +121,11 @@ function MediaPicker({ draft, setDraft, post, checks }: { draft: Draft; setDraft
       )}
       <IssueList checks={checks} field={(f) => f === 'media' || f === 'video' || f.startsWith('video.')} />
 
-      <h3 className="library-picker__title">Clean library</h3>
+      <h3 className="library-picker__title">{t('posts.editor.library')}</h3>
       {libraryError ? <ErrorNotice error={libraryError} /> : null}
-      {libraryLoaded && library.length === 0 ? <p className="muted">The library is empty. Import a USB stick to add photos and videos.</p> : null}
-      {!libraryLoaded ? <p className="muted">Loading the library…</p> : null}
-      <ul className="library-picker" aria-label="Clean library">
+      {libraryLoaded && library.length === 0 ? <p className="muted">{t('posts.editor.libraryEmpty')}</p> : null}
+      {!libraryLoaded ? <p className="muted">{t('posts.editor.libraryLoading')}</p> : null}
+      <ul className="library-picker" aria-label={t('posts.editor.library')}>
         {library.map((item) => {
           const name = fileName(item) ?? item.id;
           const on = chosen.has(item.id);
@@ -132,7 +134,7 @@ function MediaPicker({ draft, setDraft, post, checks }: { draft: Draft; setDraft
               <button type="button" className="library-picker__item" aria-pressed={on} onClick={() => toggle(item)}>
                 <Thumb kind={item.kind} cleanSha256={item.cleanSha256} thumbnailSha256={item.thumbnailSha256} label="" />
                 <span className="library-picker__name">
-                  <span className="visually-hidden">{item.kind === 'video' ? 'Video' : 'Photo'} </span>
+                  <span className="visually-hidden">{t(`posts.editor.kind.${item.kind}`)} </span>
                   {name}
                 </span>
                 <span className="library-picker__mark" aria-hidden="true">
@@ -145,7 +147,7 @@ function MediaPicker({ draft, setDraft, post, checks }: { draft: Draft; setDraft
       </ul>
       {library.length < libraryTotal ? (
         <button type="button" className="button button--secondary" onClick={() => void loadLibrary(true)}>
-          Show more of the library ({libraryTotal - library.length} more)
+          {t('posts.editor.showMore', { count: libraryTotal - library.length })}
         </button>
       ) : null}
     </fieldset>
@@ -163,11 +165,11 @@ function PlatformOptions({ draft, setOption, checks, language }: { draft: Draft;
     <div className="stack">
       {draft.targets.includes('tiktok') ? (
         <fieldset className="field editor-section">
-          <legend>TikTok settings</legend>
+          <legend>{t('posts.editor.tiktok')}</legend>
           <label className="field">
-            <span>Who can see this on TikTok</span>
+            <span>{t('posts.editor.whoCanSee')}</span>
             <select value={typeof tiktok.privacyLevel === 'string' ? tiktok.privacyLevel : ''} onChange={(e) => setOption('tiktok', 'privacyLevel', e.target.value === '' ? undefined : e.target.value)} required>
-              <option value="">Choose who can see it…</option>
+              <option value="">{t('posts.editor.chooseWho')}</option>
               {TIKTOK_PRIVACY.map((p) => (
                 <option key={p.value} value={p.value}>
                   {p.label}
@@ -178,37 +180,37 @@ function PlatformOptions({ draft, setOption, checks, language }: { draft: Draft;
           <IssueList checks={checks.filter((c) => c.platform === 'tiktok')} field={(f) => f === 'privacyLevel'} />
           {(
             [
-              ['allowComments', 'Allow comments'],
-              ['allowDuet', 'Allow duets'],
-              ['allowStitch', 'Allow stitches'],
-              ['aiGenerated', 'Label as AI-generated content'],
+              ['allowComments', 'posts.editor.allowComments'],
+              ['allowDuet', 'posts.editor.allowDuet'],
+              ['allowStitch', 'posts.editor.allowStitch'],
+              ['aiGenerated', 'posts.editor.aiGenerated'],
             ] as const
           ).map(([key, label]) => (
             <label key={key} className="choice">
-              <input type="checkbox" checked={tiktok[key] === true} onChange={(e) => setOption('tiktok', key, e.target.checked)} /> {label}
+              <input type="checkbox" checked={tiktok[key] === true} onChange={(e) => setOption('tiktok', key, e.target.checked)} /> {t(label)}
             </label>
           ))}
         </fieldset>
       ) : null}
       {draft.targets.includes('youtube') ? (
         <fieldset className="field editor-section">
-          <legend>YouTube settings</legend>
+          <legend>{t('posts.editor.youtube')}</legend>
           <label className="field">
-            <span>Title on YouTube</span>
+            <span>{t('posts.editor.youtubeTitle')}</span>
             <input type="text" value={typeof youtube.title === 'string' ? youtube.title : ''} maxLength={200} onChange={(e) => setOption('youtube', 'title', e.target.value)} />
           </label>
           <IssueList checks={checks.filter((c) => c.platform === 'youtube')} field={(f) => f.startsWith('options.youtube')} />
           <label className="field">
-            <span>Description on YouTube</span>
-            <textarea rows={3} value={typeof youtube.description === 'string' ? youtube.description : ''} onChange={(e) => setOption('youtube', 'description', e.target.value)} placeholder="Leave empty to use the caption" />
+            <span>{t('posts.editor.youtubeDescription')}</span>
+            <textarea rows={3} value={typeof youtube.description === 'string' ? youtube.description : ''} onChange={(e) => setOption('youtube', 'description', e.target.value)} placeholder={t('posts.editor.youtubeDescriptionHint')} />
           </label>
         </fieldset>
       ) : null}
       {draft.targets.includes('bluesky') ? (
         <fieldset className="field editor-section">
-          <legend>Bluesky settings</legend>
+          <legend>{t('posts.editor.bluesky')}</legend>
           <label className="field">
-            <span>Language of the post on Bluesky</span>
+            <span>{t('posts.editor.blueskyLanguage')}</span>
             <select value={typeof bluesky.language === 'string' ? bluesky.language : language} onChange={(e) => setOption('bluesky', 'language', e.target.value)}>
               {BLUESKY_LANGUAGES.map((l) => (
                 <option key={l.value} value={l.value}>
@@ -225,13 +227,13 @@ function PlatformOptions({ draft, setOption, checks, language }: { draft: Draft;
 
 function CaptionReport({ post, captionChanged }: { post: PostView | null; captionChanged: boolean }) {
   if (!post || captionChanged) {
-    return <p className="muted">When you save, Airlock removes hidden characters from the caption (text-direction controls, invisible and control characters) and lists them here.</p>;
+    return <p className="muted">{t('posts.editor.captionCleanedLater')}</p>;
   }
   const { findings, warnings } = post.captionReport;
   return (
     <div data-testid="caption-report">
       {findings.length === 0 ? (
-        <p className="muted">Nothing hidden was found in the caption.</p>
+        <p className="muted">{t('posts.editor.captionClean')}</p>
       ) : (
         <ul className="report">
           {findings.map((f, i) => (
@@ -256,7 +258,7 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
   const policy = useAppStore((s) => s.policy);
   const { library, save, submit, cancel, busy, actionError, notice, setEditing } = usePostsStore();
   const language = policy?.language ?? 'en';
-  const organisation = policy?.organisation ?? 'Your organisation';
+  const organisation = policy?.organisation ?? t('posts.editor.yourOrganisation');
   const enabled = (policy?.enabledPlatforms ?? []) as PlatformId[];
 
   // A new version from the server replaces the form: after our own save it holds the cleaned
@@ -304,9 +306,9 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
   const blocking = checks.flatMap((c) => c.errors.map((e) => `${platformName(c.platform)}: ${e.message}`));
   const submitReason =
     draft.targets.length === 0
-      ? 'Choose at least one place to post to.'
+      ? t('posts.editor.chooseTarget')
       : blocking.length > 0
-        ? `${blocking.length === 1 ? 'One problem needs' : `${blocking.length} problems need`} fixing first. ${blocking[0]}`
+        ? t('posts.editor.problems', { count: blocking.length, first: blocking[0] })
         : null;
 
   const [leaving, setLeaving] = useState(false);
@@ -345,22 +347,22 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
     <section aria-labelledby="editor-title" className="stack posts-editor">
       <div className="posts-toolbar">
         <button type="button" className="button button--secondary" onClick={() => (dirty ? setLeaving(true) : onBack())}>
-          ← Back to posts
+          {t('posts.back')}
         </button>
       </div>
       <header className="page-header post-header">
-        <h1 id="editor-title">{post === null ? 'New post' : reviewed ? 'Change post' : 'Edit draft'}</h1>
+        <h1 id="editor-title">{post === null ? t('posts.editor.newPost') : reviewed ? t('posts.editor.changePost') : t('posts.editor.editDraft')}</h1>
         {post ? <StateBadge state={post.state} /> : null}
       </header>
       {post?.state === 'rejected' && post.reviewComment ? (
         <div className="notice notice--warning" role="note" data-testid="review-comment">
-          <p className="notice__message">↩ Returned by the reviewer: “{post.reviewComment}”</p>
-          <p>Change the post, then submit it again.</p>
+          <p className="notice__message">{t('posts.editor.returned', { comment: post.reviewComment })}</p>
+          <p>{t('posts.editor.changeAndResubmit')}</p>
         </div>
       ) : null}
       {reviewed ? (
         <div className="notice notice--warning" role="note">
-          <p className="notice__message">⚠ Saving a change returns this post to draft. It then needs approval again.</p>
+          <p className="notice__message">{t('posts.editor.backToDraft')}</p>
         </div>
       ) : null}
       {notice ? (
@@ -372,19 +374,19 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
       <div className="editor-grid">
         <div className="editor-main stack">
           <label className="field editor-section">
-            <span>Caption</span>
+            <span>{t('posts.editor.caption')}</span>
             <textarea className="caption-input" rows={6} value={draft.caption} maxLength={10_000} onChange={(e) => setDraft({ ...draft, caption: e.target.value })} />
           </label>
 
           <fieldset className="field editor-section">
-            <legend>Post to</legend>
-            {enabled.length === 0 ? <p className="muted">No platforms are enabled on this kiosk. Ask IT to check the policy.</p> : null}
+            <legend>{t('posts.editor.postTo')}</legend>
+            {enabled.length === 0 ? <p className="muted">{t('posts.editor.noPlatforms')}</p> : null}
             <div className="target-choices">
               {/* A platform the policy has since switched off stays listed while the post names it, so it can be unticked. */}
-              {[...enabled, ...draft.targets.filter((t) => !enabled.includes(t))].map((t) => (
-                <label key={t} className="choice target-choice">
-                  <input type="checkbox" checked={draft.targets.includes(t)} disabled={!enabled.includes(t) && !draft.targets.includes(t)} onChange={(e) => toggleTarget(t, e.target.checked)} /> {platformName(t)}
-                  {enabled.includes(t) ? null : <span className="muted"> (not enabled on this kiosk)</span>}
+              {[...enabled, ...draft.targets.filter((p) => !enabled.includes(p))].map((p) => (
+                <label key={p} className="choice target-choice">
+                  <input type="checkbox" checked={draft.targets.includes(p)} disabled={!enabled.includes(p) && !draft.targets.includes(p)} onChange={(e) => toggleTarget(p, e.target.checked)} /> {platformName(p)}
+                  {enabled.includes(p) ? null : <span className="muted">{t('posts.editor.notEnabled')}</span>}
                 </label>
               ))}
             </div>
@@ -394,25 +396,25 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
           <PlatformOptions draft={draft} setOption={setOption} checks={checks} language={language} />
         </div>
 
-        <aside className="editor-side stack" aria-label="Checks">
+        <aside className="editor-side stack" aria-label={t('posts.editor.checks')}>
           <section className="card side-card" aria-labelledby="checks-title">
             <h2 id="checks-title">
-              Checks <span className="muted checks__status">{checking ? 'checking…' : ''}</span>
+              {t('posts.editor.checks')} <span className="muted checks__status">{checking ? t('posts.editor.checking') : ''}</span>
             </h2>
             {checkError ? <ErrorNotice error={checkError} /> : null}
             <ChecksPanel checks={checks} checking={checking} />
           </section>
           <section className="card side-card" aria-labelledby="caption-report-title">
-            <h2 id="caption-report-title">Cleaned from the caption</h2>
+            <h2 id="caption-report-title">{t('posts.editor.captionReport')}</h2>
             <CaptionReport post={post} captionChanged={post !== null && draft.caption !== post.caption} />
           </section>
-          <section className="card side-card submit-card" aria-label="Save or submit">
+          <section className="card side-card submit-card" aria-label={t('posts.editor.saveOrSubmit')}>
             <div className="submit-card__buttons">
               <button type="button" className="button" disabled={busy !== null || submitReason !== null} aria-describedby={submitReason ? reasonId : undefined} onClick={() => void onSubmit()}>
-                {busy === 'submit' ? 'Submitting…' : 'Submit for approval'}
+                {busy === 'submit' ? t('posts.editor.submitting') : t('posts.editor.submit')}
               </button>
               <button type="button" className="button button--secondary" disabled={busy !== null || (post !== null && !dirty && post.state === 'draft')} onClick={() => void onSave()}>
-                {busy === 'save' ? 'Saving…' : post !== null && !dirty && post.state === 'draft' ? '✓ Draft saved' : 'Save draft'}
+                {busy === 'save' ? t('posts.editor.saving') : post !== null && !dirty && post.state === 'draft' ? t('posts.editor.saved') : t('posts.editor.save')}
               </button>
             </div>
             {submitReason ? (
@@ -423,7 +425,7 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
             {actionError ? <ErrorNotice error={actionError} /> : null}
             {post && CANCELLABLE.includes(post.state) ? (
               <button type="button" className="button button--danger submit-card__cancel" disabled={busy !== null} onClick={() => setConfirmCancel(true)}>
-                Cancel post…
+                {t('posts.editor.cancelPost')}
               </button>
             ) : null}
           </section>
@@ -434,41 +436,41 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
 
       {leaving ? (
         <Dialog
-          title="Leave without saving?"
+          title={t('posts.editor.leaveTitle')}
           onClose={() => setLeaving(false)}
           actions={
             <>
               <button type="button" className="button" data-autofocus onClick={() => void onSave().then((saved) => saved && onBack())}>
-                Save draft and leave
+                {t('posts.editor.saveAndLeave')}
               </button>
               <button type="button" className="button button--secondary" onClick={onBack}>
-                Leave without saving
+                {t('posts.editor.leave')}
               </button>
               <button type="button" className="button button--secondary" onClick={() => setLeaving(false)}>
-                Keep editing
+                {t('posts.editor.keepEditing')}
               </button>
             </>
           }
         >
-          <p>You have changes that are not saved yet.</p>
+          <p>{t('posts.editor.unsaved')}</p>
         </Dialog>
       ) : null}
       {confirmCancel && post ? (
         <Dialog
-          title="Cancel this post?"
+          title={t('posts.cancel.title')}
           onClose={() => setConfirmCancel(false)}
           actions={
             <>
               <button type="button" className="button button--danger" onClick={() => void cancel().then(() => setConfirmCancel(false))}>
-                Cancel the post
+                {t('posts.cancel.confirm')}
               </button>
               <button type="button" className="button button--secondary" data-autofocus onClick={() => setConfirmCancel(false)}>
-                Keep it
+                {t('posts.cancel.keep')}
               </button>
             </>
           }
         >
-          <p>A cancelled post is never published. It stays in the list under “Cancelled” for the record.</p>
+          <p>{t('posts.cancel.explain')}</p>
         </Dialog>
       ) : null}
     </section>

@@ -3,6 +3,7 @@
 // sanitisation report of every attached item sits beside the previews.
 import type { LibraryItem } from '../../../../common/contract.ts';
 import { mediaUrl, platformName, TIKTOK_PRIVACY } from './post-words.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface PreviewMedia {
   mediaId: string;
@@ -19,7 +20,7 @@ export interface PreviewContent {
   media: PreviewMedia[];
 }
 
-const describe = (m: PreviewMedia, i: number): string => (m.altText?.trim() ? m.altText.trim() : `${m.kind === 'video' ? 'Video' : 'Photo'} ${i + 1} has no description yet`);
+const describe = (m: PreviewMedia, i: number): string => (m.altText?.trim() ? m.altText.trim() : t(`posts.preview.noDescription.${m.kind}`, { n: i + 1 }));
 
 const initials = (name: string): string =>
   name
@@ -36,21 +37,21 @@ function TikTokPreview({ content, organisation }: { content: PreviewContent; org
   const audience = TIKTOK_PRIVACY.find((p) => p.value === privacy)?.label;
   return (
     <figure className="preview preview--tiktok" data-testid="preview-tiktok">
-      <figcaption className="preview__label">TikTok</figcaption>
+      <figcaption className="preview__label">{platformName('tiktok')}</figcaption>
       <div className="tiktok-frame">
         {video ? (
           <video className="tiktok-frame__media" src={mediaUrl(video.cleanSha256)} controls preload="metadata" playsInline aria-label={describe(video, content.media.indexOf(video))} />
         ) : photo ? (
           <img className="tiktok-frame__media" src={mediaUrl(photo.cleanSha256)} alt={describe(photo, content.media.indexOf(photo))} />
         ) : (
-          <p className="tiktok-frame__empty">Add a video to see it here</p>
+          <p className="tiktok-frame__empty">{t('posts.preview.addVideo')}</p>
         )}
         <div className="tiktok-frame__overlay">
           <p className="tiktok-frame__name">@{organisation}</p>
-          <p className="tiktok-frame__caption">{content.caption || 'Your caption appears here'}</p>
+          <p className="tiktok-frame__caption">{content.caption || t('posts.preview.captionHere')}</p>
         </div>
       </div>
-      <p className="preview__note muted">{audience ? `Who can see it: ${audience}` : 'Who can see it: not chosen yet'}</p>
+      <p className="preview__note muted">{audience ? t('posts.preview.whoCanSee', { audience }) : t('posts.preview.whoNotChosen')}</p>
     </figure>
   );
 }
@@ -68,11 +69,11 @@ function CardPreview({ platform, content, organisation }: { platform: string; co
           </span>
           <span>
             <span className="social-card__name">{organisation}</span>
-            <span className="social-card__meta muted">{platformName(platform)} · now</span>
+            <span className="social-card__meta muted">{platformName(platform)} {t('posts.preview.now')}</span>
           </span>
         </header>
         {title ? <p className="social-card__title">{title}</p> : null}
-        {content.caption ? <p className="social-card__text">{content.caption}</p> : <p className="social-card__text muted">Your caption appears here</p>}
+        {content.caption ? <p className="social-card__text">{content.caption}</p> : <p className="social-card__text muted">{t('posts.preview.captionHere')}</p>}
         {media.length > 0 ? (
           <div className={`media-grid media-grid--${media.length}`}>
             {media.map((m, i) =>
@@ -91,21 +92,21 @@ function CardPreview({ platform, content, organisation }: { platform: string; co
 
 /** What the sanitiser removed from each attached item, matched to the library by id or hash. */
 export function MediaReports({ media, library }: { media: PreviewMedia[]; library: LibraryItem[] }) {
-  if (media.length === 0) return <p className="muted">No photos or videos attached.</p>;
+  if (media.length === 0) return <p className="muted">{t('posts.preview.noMedia')}</p>;
   return (
     <ul className="media-reports" data-testid="media-reports">
       {media.map((m, i) => {
         const item = library.find((l) => l.id === m.mediaId || l.cleanSha256 === m.cleanSha256);
-        const name = item ? (item.originalName.split('/').pop() ?? item.originalName) : `${m.kind === 'video' ? 'Video' : 'Photo'} ${i + 1}`;
+        const name = item ? (item.originalName.split('/').pop() ?? item.originalName) : t(`posts.editor.itemLabel.${m.kind}`, { n: i + 1 });
         return (
           <li key={m.mediaId} className="media-report">
             <p className="media-report__name">
               {i + 1}. {name}
             </p>
             {!item ? (
-              <p className="muted">The report for this item is on the Library screen.</p>
+              <p className="muted">{t('posts.preview.reportInLibrary')}</p>
             ) : item.report.findings.length === 0 ? (
-              <p className="muted">Nothing hidden was found.</p>
+              <p className="muted">{t('posts.preview.nothingFound')}</p>
             ) : (
               <ul className="report">
                 {item.report.findings.map((f, j) => (
@@ -130,13 +131,13 @@ export function MediaReports({ media, library }: { media: PreviewMedia[]; librar
 }
 
 /** One preview per target platform, with the media reports beside them. */
-export function PreviewPanel({ content, organisation, library, headingId, reports = true, title = 'Preview' }: { content: PreviewContent; organisation: string; library: LibraryItem[]; headingId: string; reports?: boolean; title?: string }) {
+export function PreviewPanel({ content, organisation, library, headingId, reports = true, title = t('posts.preview.title') }: { content: PreviewContent; organisation: string; library: LibraryItem[]; headingId: string; reports?: boolean; title?: string }) {
   return (
     <section className={`preview-panel${reports ? '' : ' preview-panel--alone'}`} aria-labelledby={headingId}>
       <div className="preview-panel__previews">
         <h2 id={headingId}>{title}</h2>
         {content.targets.length === 0 ? (
-          <p className="muted">Choose where to post to see how it will look.</p>
+          <p className="muted">{t('posts.preview.chooseTargets')}</p>
         ) : (
           <div className="preview-grid">
             {content.targets.map((t) => (t === 'tiktok' ? <TikTokPreview key={t} content={content} organisation={organisation} /> : <CardPreview key={t} platform={t} content={content} organisation={organisation} />))}
@@ -144,9 +145,9 @@ export function PreviewPanel({ content, organisation, library, headingId, report
         )}
       </div>
       {reports ? (
-        <aside className="preview-panel__reports" aria-label="Removed from the media">
-          <h2>Removed from the media</h2>
-          <p className="muted">Previews use the cleaned files. This is what Airlock took out of them.</p>
+        <aside className="preview-panel__reports" aria-label={t('posts.preview.removed')}>
+          <h2>{t('posts.preview.removed')}</h2>
+          <p className="muted">{t('posts.preview.removedIntro')}</p>
           <MediaReports media={content.media} library={library} />
         </aside>
       ) : null}

@@ -14,6 +14,7 @@ import { StateBadge, useStaffNames } from './parts.tsx';
 import { CANCELLABLE, EDITABLE, firstLine, formatWhen, kioskTimeZone, platformList, platformName } from './post-words.ts';
 import { PreviewPanel, type PreviewContent } from './PostPreview.tsx';
 import { PublishActivityList, usePublishActivity } from '../../training/publish-activity.tsx';
+import { t } from '../../i18n/index.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const localDate = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -21,10 +22,10 @@ const localTime = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
 /** The date and time fields are read in the kiosk's time zone, as staff see the clock on the wall. */
 function readWhen(date: string, time: string): { iso: string } | { problem: string } {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return { problem: 'Choose a date and a time.' };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return { problem: t('posts.review.chooseDateTime') };
   const at = new Date(`${date}T${time}:00`);
-  if (Number.isNaN(at.getTime())) return { problem: 'That date and time is not valid.' };
-  if (at.getTime() <= Date.now()) return { problem: 'That time has already passed. Choose a later time, or use “Publish now”.' };
+  if (Number.isNaN(at.getTime())) return { problem: t('posts.review.invalidDateTime') };
+  if (at.getTime() <= Date.now()) return { problem: t('posts.review.past') };
   return { iso: at.toISOString() };
 }
 
@@ -32,7 +33,7 @@ const previewOf = (post: PostView): PreviewContent => ({ caption: post.caption, 
 
 function PublishDialog({ post, mode, onClose }: { post: PostView; mode: 'schedule' | 'now'; onClose: () => void }) {
   const { schedule, busy, actionError, library } = usePostsStore();
-  const organisation = useAppStore((s) => s.policy?.organisation ?? 'your organisation');
+  const organisation = useAppStore((s) => s.policy?.organisation ?? t('posts.editor.yourOrganisation'));
   // Its current time if it has one still ahead, otherwise the next full hour at least 30 minutes away.
   const [start] = useState(() => (post.scheduleAt && new Date(post.scheduleAt).getTime() > Date.now() ? new Date(post.scheduleAt) : new Date(Math.ceil((Date.now() + 30 * 60_000) / 3_600_000) * 3_600_000)));
   const [date, setDate] = useState(() => localDate(start));
@@ -48,30 +49,36 @@ function PublishDialog({ post, mode, onClose }: { post: PostView; mode: 'schedul
   const whenWords = when && 'iso' in when ? formatWhen(when.iso) : null;
   return (
     <Dialog
-      title={mode === 'now' ? 'Publish this post now?' : 'Schedule this post'}
+      title={mode === 'now' ? t('posts.review.publishNowTitle') : t('posts.review.scheduleTitle')}
       onClose={onClose}
       wide
       actions={
         <>
           <button type="button" className="button" disabled={busy !== null || (mode === 'schedule' && whenWords === null)} onClick={() => void confirm()} data-autofocus={mode === 'now' ? true : undefined}>
-            {busy === 'schedule' ? 'Working…' : mode === 'now' ? `Publish now to ${platformList(post.targets)}` : whenWords ? `Schedule for ${whenWords}` : 'Schedule'}
+            {busy === 'schedule'
+              ? t('posts.review.working')
+              : mode === 'now'
+                ? t('posts.review.publishNowTo', { platforms: platformList(post.targets) })
+                : whenWords
+                  ? t('posts.review.scheduleFor', { when: whenWords })
+                  : t('posts.review.scheduleButton')}
           </button>
           <button type="button" className="button button--secondary" onClick={onClose}>
-            Go back
+            {t('posts.review.goBack')}
           </button>
         </>
       }
     >
       {mode === 'schedule' ? (
         <fieldset className="field">
-          <legend>When to publish ({kioskTimeZone()} time)</legend>
+          <legend>{t('posts.review.whenLegend', { zone: kioskTimeZone() })}</legend>
           <div className="when-fields">
             <label className="field">
-              <span>Date</span>
+              <span>{t('posts.review.date')}</span>
               <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
             </label>
             <label className="field">
-              <span>Time</span>
+              <span>{t('posts.review.time')}</span>
               <input type="time" value={time} onChange={(e) => setTime(e.target.value)} required />
             </label>
           </div>
@@ -84,18 +91,19 @@ function PublishDialog({ post, mode, onClose }: { post: PostView; mode: 'schedul
       ) : null}
       <div className="confirm-targets" data-testid="confirm-targets">
         <p className="confirm-targets__lead">
-          {mode === 'now' ? 'Airlock will send this post straight away to:' : whenWords ? `On ${whenWords}, Airlock will send this post to:` : 'Airlock will send this post to:'}
+          {mode === 'now' ? t('posts.review.sendNow') : whenWords ? t('posts.review.sendOn', { when: whenWords }) : t('posts.review.sendTo')}
         </p>
         <ul>
-          {post.targets.map((t) => (
-            <li key={t}>
-              <strong>{platformName(t)}</strong> — the {organisation} account
+          {post.targets.map((target) => (
+            <li key={target}>
+              <strong>{platformName(target)}</strong>
+              {t('posts.review.account', { organisation })}
             </li>
           ))}
         </ul>
       </div>
       {actionError ? <ErrorNotice error={actionError} /> : null}
-      <PreviewPanel content={previewOf(post)} organisation={organisation} library={library} headingId={previewId} reports={false} title="Final preview" />
+      <PreviewPanel content={previewOf(post)} organisation={organisation} library={library} headingId={previewId} reports={false} title={t('posts.review.finalPreview')} />
     </Dialog>
   );
 }
@@ -105,21 +113,21 @@ function RejectDialog({ onClose }: { onClose: () => void }) {
   const [comment, setComment] = useState('');
   return (
     <Dialog
-      title="Reject this post"
+      title={t('posts.review.rejectTitle')}
       onClose={onClose}
       actions={
         <>
           <button type="button" className="button button--danger" disabled={busy !== null || comment.trim() === ''} onClick={() => void reject(comment.trim()).then((ok) => (ok || usePostsStore.getState().notice) && onClose())}>
-            {busy === 'reject' ? 'Rejecting…' : 'Reject post'}
+            {busy === 'reject' ? t('posts.review.rejecting') : t('posts.review.rejectButton')}
           </button>
           <button type="button" className="button button--secondary" onClick={onClose}>
-            Go back
+            {t('posts.review.goBack')}
           </button>
         </>
       }
     >
       <label className="field">
-        <span>Why is it rejected? The author sees this with the post.</span>
+        <span>{t('posts.review.rejectWhy')}</span>
         <textarea rows={4} value={comment} maxLength={2000} required onChange={(e) => setComment(e.target.value)} />
       </label>
       {actionError ? <ErrorNotice error={actionError} /> : null}
@@ -131,20 +139,20 @@ function CancelDialog({ onClose }: { onClose: () => void }) {
   const { cancel, busy } = usePostsStore();
   return (
     <Dialog
-      title="Cancel this post?"
+      title={t('posts.cancel.title')}
       onClose={onClose}
       actions={
         <>
           <button type="button" className="button button--danger" disabled={busy !== null} onClick={() => void cancel().then(onClose)}>
-            Cancel the post
+            {t('posts.cancel.confirm')}
           </button>
           <button type="button" className="button button--secondary" data-autofocus onClick={onClose}>
-            Keep it
+            {t('posts.cancel.keep')}
           </button>
         </>
       }
     >
-      <p>A cancelled post is never published. It stays in the list under “Cancelled” for the record.</p>
+      <p>{t('posts.cancel.explain')}</p>
     </Dialog>
   );
 }
@@ -152,7 +160,7 @@ function CancelDialog({ onClose }: { onClose: () => void }) {
 export function PostReview({ post, onBack, onEdit }: { post: PostView; onBack: () => void; onEdit: () => void }) {
   const activity = usePublishActivity();
   const me = useStaffStore((s) => s.status?.current ?? null);
-  const organisation = useAppStore((s) => s.policy?.organisation ?? 'Your organisation');
+  const organisation = useAppStore((s) => s.policy?.organisation ?? t('posts.editor.yourOrganisation'));
   const { library, approve, busy, actionError, notice, clearMessages } = usePostsStore();
   const nameOf = useStaffNames();
   const [dialog, setDialogState] = useState<null | 'reject' | 'schedule' | 'now' | 'cancel'>(null);
@@ -168,41 +176,41 @@ export function PostReview({ post, onBack, onEdit }: { post: PostView; onBack: (
 
   const onApprove = async () => {
     setDone(null);
-    if (await approve()) setDone('Approved. It can now be scheduled or published.');
+    if (await approve()) setDone(t('posts.review.approvedDone'));
   };
 
   return (
     <section aria-labelledby="post-title" className="stack posts-review">
       <div className="posts-toolbar">
         <button type="button" className="button button--secondary" onClick={onBack}>
-          ← Back to posts
+          {t('posts.back')}
         </button>
       </div>
       <header className="page-header post-header">
         <h1 id="post-title" className="post-header__title">
-          {title || 'Post without a caption'}
+          {title || t('posts.review.noCaption')}
         </h1>
         <StateBadge state={post.state} />
       </header>
 
       <dl className="facts post-facts">
-        <dt>Post to</dt>
-        <dd>{post.targets.length > 0 ? platformList(post.targets) : 'Nowhere yet'}</dd>
+        <dt>{t('posts.review.postTo')}</dt>
+        <dd>{post.targets.length > 0 ? platformList(post.targets) : t('posts.review.nowhere')}</dd>
         {post.createdBy ? (
           <>
-            <dt>Written by</dt>
+            <dt>{t('posts.review.writtenBy')}</dt>
             <dd>{nameOf(post.createdBy)}</dd>
           </>
         ) : null}
         {post.submittedBy ? (
           <>
-            <dt>Submitted by</dt>
+            <dt>{t('posts.review.submittedBy')}</dt>
             <dd>{nameOf(post.submittedBy)}</dd>
           </>
         ) : null}
         {post.approvedBy ? (
           <>
-            <dt>Approved by</dt>
+            <dt>{t('posts.review.approvedBy')}</dt>
             <dd>
               {nameOf(post.approvedBy)}
               {post.approvedAt ? <span className="muted"> · {formatWhen(post.approvedAt)}</span> : null}
@@ -211,11 +219,11 @@ export function PostReview({ post, onBack, onEdit }: { post: PostView; onBack: (
         ) : null}
         {post.scheduleAt && (post.state === 'scheduled' || post.state === 'publishing' || post.state === 'published' || post.state === 'failed') ? (
           <>
-            <dt>{post.state === 'scheduled' ? 'Scheduled for' : 'Publish time'}</dt>
+            <dt>{post.state === 'scheduled' ? t('posts.review.scheduledFor') : t('posts.review.publishTime')}</dt>
             <dd data-testid="scheduled-for">{formatWhen(post.scheduleAt)}</dd>
           </>
         ) : null}
-        <dt>Last changed</dt>
+        <dt>{t('posts.review.lastChanged')}</dt>
         <dd>{formatWhen(post.updatedAt)}</dd>
       </dl>
 
@@ -232,63 +240,63 @@ export function PostReview({ post, onBack, onEdit }: { post: PostView; onBack: (
       {actionError && dialog === null ? <ErrorNotice error={actionError} /> : null}
       {(post.state === 'approved' || post.state === 'scheduled') && !post.approvalValid ? (
         <div className="notice notice--error" role="alert">
-          <p className="notice__message">✕ This post changed after it was approved, so the approval no longer counts. Change it and submit it for approval again.</p>
+          <p className="notice__message">{t('posts.review.approvalVoid')}</p>
         </div>
       ) : null}
 
-      <section className="card review-actions" aria-label="What to do with this post">
+      <section className="card review-actions" aria-label={t('posts.review.whatToDo')}>
         {post.state === 'submitted' ? (
           reviewer ? (
             <>
-              <p>Check the caption, the previews and what was removed from the media. Then approve it, or reject it with a comment for the author.</p>
-              {blocking ? <p className="check-issue check-issue--error">✕ A platform reports a problem with this post (see Checks). Reject it so the author can fix it.</p> : null}
+              <p>{t('posts.review.checkIt')}</p>
+              {blocking ? <p className="check-issue check-issue--error">{t('posts.review.platformProblem')}</p> : null}
               <div className="actions">
                 <button type="button" className="button" disabled={busy !== null} onClick={() => void onApprove()}>
-                  {busy === 'approve' ? 'Approving…' : 'Approve'}
+                  {busy === 'approve' ? t('posts.review.approving') : t('posts.review.approve')}
                 </button>
                 <button type="button" className="button button--secondary" disabled={busy !== null} onClick={() => setDialog('reject')}>
-                  Reject…
+                  {t('posts.review.reject')}
                 </button>
               </div>
             </>
           ) : (
-            <p>This post is waiting for an approver or administrator to check it.</p>
+            <p>{t('posts.review.waitingForReviewer')}</p>
           )
         ) : null}
         {post.state === 'approved' || post.state === 'scheduled' ? (
           reviewer ? (
             <>
-              <p>{post.state === 'approved' ? 'Approved and ready. Choose when it goes out.' : 'It goes out at the time above unless you change it.'}</p>
+              <p>{post.state === 'approved' ? t('posts.review.approvedReady') : t('posts.review.goesOut')}</p>
               <div className="actions">
                 <button type="button" className="button" disabled={busy !== null || !post.approvalValid} onClick={() => setDialog('schedule')}>
-                  {post.state === 'scheduled' ? 'Change time…' : 'Schedule…'}
+                  {post.state === 'scheduled' ? t('posts.review.changeTime') : t('posts.review.schedule')}
                 </button>
                 <button type="button" className="button button--secondary" disabled={busy !== null || !post.approvalValid} onClick={() => setDialog('now')}>
-                  Publish now…
+                  {t('posts.review.publishNow')}
                 </button>
               </div>
             </>
           ) : (
-            <p>An approver or administrator chooses when this post goes out.</p>
+            <p>{t('posts.review.reviewerChooses')}</p>
           )
         ) : null}
         {post.state === 'publishing' ? (
           // Progress of each platform's upload; "waiting" when the platform cannot be reached.
-          <PublishActivityList items={activity.filter((a) => a.key.startsWith(`${post.id}:`))} idle="Airlock is sending this post now." />
+          <PublishActivityList items={activity.filter((a) => a.key.startsWith(`${post.id}:`))} idle={t('posts.review.sendingNow')} />
         ) : null}
-        {post.state === 'published' ? <p>✓ This post has been published.</p> : null}
-        {post.state === 'failed' ? <p>✕ Publishing failed. The reason is in the audit log; ask IT if it is not clear.</p> : null}
-        {post.state === 'cancelled' ? <p>This post was cancelled. It will not be published.</p> : null}
+        {post.state === 'published' ? <p>{t('posts.review.published')}</p> : null}
+        {post.state === 'failed' ? <p>{t('posts.review.failed')}</p> : null}
+        {post.state === 'cancelled' ? <p>{t('posts.review.cancelled')}</p> : null}
         {EDITABLE.includes(post.state) || CANCELLABLE.includes(post.state) ? (
           <div className="actions actions--quiet">
             {EDITABLE.includes(post.state) ? (
               <button type="button" className="button button--secondary" disabled={busy !== null} onClick={onEdit}>
-                Change post
+                {t('posts.review.change')}
               </button>
             ) : null}
             {CANCELLABLE.includes(post.state) ? (
               <button type="button" className="button button--danger" disabled={busy !== null} onClick={() => setDialog('cancel')}>
-                Cancel post…
+                {t('posts.review.cancelPost')}
               </button>
             ) : null}
           </div>
@@ -297,13 +305,13 @@ export function PostReview({ post, onBack, onEdit }: { post: PostView; onBack: (
 
       <div className="review-grid">
         <section className="card side-card" aria-labelledby="review-checks-title">
-          <h2 id="review-checks-title">Checks</h2>
+          <h2 id="review-checks-title">{t('posts.review.checks')}</h2>
           <ChecksPanel checks={post.checks} checking={false} />
         </section>
         <section className="card side-card" aria-labelledby="review-caption-title">
-          <h2 id="review-caption-title">Cleaned from the caption</h2>
+          <h2 id="review-caption-title">{t('posts.review.captionReport')}</h2>
           {post.captionReport.findings.length === 0 ? (
-            <p className="muted">Nothing hidden was found in the caption.</p>
+            <p className="muted">{t('posts.review.captionClean')}</p>
           ) : (
             <ul className="report" data-testid="caption-report">
               {post.captionReport.findings.map((f, i) => (

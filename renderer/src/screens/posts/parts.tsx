@@ -3,6 +3,7 @@
 import type { PostState } from '../../../../common/contract.ts';
 import { useStaffStore } from '../../state/staff-store.ts';
 import { mediaUrl, STATE_WORDS } from './post-words.ts';
+import { t } from '../../i18n/index.ts';
 
 export function StateBadge({ state, id }: { state: PostState; id?: string }) {
   const words = STATE_WORDS[state];
@@ -28,6 +29,6 @@ export function useStaffNames(): (id: string | null) => string | null {
   return (id) => {
     if (!id) return null;
     if (status?.current?.staffId === id) return status.current.name;
-    return status?.choices.find((c) => c.id === id)?.name ?? 'a former member of staff';
+    return status?.choices.find((c) => c.id === id)?.name ?? t('posts.formerStaff');
   };
 }

@@ -3,17 +3,31 @@
 import type { PostState, PostView } from '../../../../common/contract.ts';
 import { PLATFORM_LABELS, type PlatformId } from '../../../../common/platforms.ts';
 import type { PostFilter } from '../../state/posts-store.ts';
+import { formatWhen as formatWhenLocal } from '../../format.ts';
+import { t } from '../../i18n/index.ts';
+
+// Labels are read when shown (getters), so they follow the active language.
+const state = (icon: string, key: PostState) => ({ icon, get label() { return t(`posts.state.${key}`); } });
+const filter = (id: PostFilter): FilterWords => ({
+  id,
+  get label() {
+    return t(`posts.filters.${id}.label`);
+  },
+  get empty() {
+    return { title: t(`posts.filters.${id}.title`), hint: t(`posts.filters.${id}.hint`) };
+  },
+});
 
 export const STATE_WORDS: Record<PostState, { icon: string; label: string }> = {
-  draft: { icon: '✎', label: 'Draft' },
-  submitted: { icon: '◔', label: 'Waiting for approval' },
-  approved: { icon: '✓', label: 'Approved' },
-  scheduled: { icon: '◷', label: 'Scheduled' },
-  publishing: { icon: '↑', label: 'Publishing' },
-  published: { icon: '✓', label: 'Published' },
-  failed: { icon: '✕', label: 'Failed' },
-  rejected: { icon: '↩', label: 'Rejected' },
-  cancelled: { icon: '⊘', label: 'Cancelled' },
+  draft: state('✎', 'draft'),
+  submitted: state('◔', 'submitted'),
+  approved: state('✓', 'approved'),
+  scheduled: state('◷', 'scheduled'),
+  publishing: state('↑', 'publishing'),
+  published: state('✓', 'published'),
+  failed: state('✕', 'failed'),
+  rejected: state('↩', 'rejected'),
+  cancelled: state('⊘', 'cancelled'),
 };
 
 export interface FilterWords {
@@ -22,31 +36,21 @@ export interface FilterWords {
   empty: { title: string; hint: string };
 }
 
-export const FILTERS: FilterWords[] = [
-  { id: 'all', label: 'All', empty: { title: 'No posts yet', hint: 'Import a stick or write a new post.' } },
-  { id: 'drafts', label: 'Drafts', empty: { title: 'No drafts', hint: 'Import a stick or write a new post.' } },
-  { id: 'waiting', label: 'Waiting for approval', empty: { title: 'Nothing is waiting for approval', hint: 'Posts appear here when someone submits a draft.' } },
-  { id: 'approved', label: 'Approved', empty: { title: 'No approved posts to schedule', hint: 'Approved posts appear here until someone schedules or publishes them.' } },
-  { id: 'scheduled', label: 'Scheduled', empty: { title: 'Nothing is scheduled', hint: 'Open an approved post and choose “Schedule…” or “Publish now”.' } },
-  { id: 'done', label: 'Published or failed', empty: { title: 'Nothing has been published yet', hint: 'Scheduled posts move here once they are sent.' } },
-  { id: 'rejected', label: 'Rejected', empty: { title: 'No rejected posts', hint: 'A rejected post comes back here with the reviewer’s comment.' } },
-  { id: 'cancelled', label: 'Cancelled', empty: { title: 'No cancelled posts', hint: 'Cancelled posts are kept here for the record.' } },
-];
+export const FILTERS: FilterWords[] = (['all', 'drafts', 'waiting', 'approved', 'scheduled', 'done', 'rejected', 'cancelled'] as const).map(filter);
 
 export const platformName = (id: string): string => PLATFORM_LABELS[id as PlatformId] ?? id;
 
 export const platformList = (ids: readonly string[]): string => {
   const names = ids.map(platformName);
   if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return t('posts.and', { list: names.slice(0, -1).join(', '), last: names[names.length - 1] });
 };
 
 /** The kiosk's time zone, e.g. "Europe/Tallinn": every time on these screens is in it. */
 export const kioskTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-const whenFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-
-export const formatWhen = (iso: string): string => whenFormat.format(new Date(iso));
+/** A time with weekday and zone, in the active language. */
+export const formatWhen = (iso: string): string => formatWhenLocal(iso);
 
 /** The first line of a caption, for lists and headings. */
 export const firstLine = (caption: string): string => caption.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
@@ -59,22 +63,13 @@ export const EDITABLE: PostState[] = ['draft', 'rejected', 'submitted', 'approve
 
 export const mediaUrl = (sha256: string): string => `_airlock/media/${sha256}`;
 
-export const TIKTOK_PRIVACY: { value: string; label: string }[] = [
-  { value: 'PUBLIC_TO_EVERYONE', label: 'Everyone' },
-  { value: 'FOLLOWER_OF_CREATOR', label: 'Followers' },
-  { value: 'MUTUAL_FOLLOW_FRIENDS', label: 'Friends (followers you follow back)' },
-  { value: 'SELF_ONLY', label: 'Only the account owner' },
-];
+const option = (group: string) => (value: string) => ({
+  value,
+  get label() {
+    return t(`posts.${group}.${value}`);
+  },
+});
 
-export const BLUESKY_LANGUAGES: { value: string; label: string }[] = [
-  { value: 'en', label: 'English' },
-  { value: 'et', label: 'Estonian' },
-  { value: 'ru', label: 'Russian' },
-  { value: 'fi', label: 'Finnish' },
-  { value: 'sv', label: 'Swedish' },
-  { value: 'de', label: 'German' },
-  { value: 'fr', label: 'French' },
-  { value: 'es', label: 'Spanish' },
-  { value: 'cy', label: 'Welsh' },
-  { value: 'ga', label: 'Irish' },
-];
+export const TIKTOK_PRIVACY: { value: string; label: string }[] = ['PUBLIC_TO_EVERYONE', 'FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'].map(option('privacy'));
+
+export const BLUESKY_LANGUAGES: { value: string; label: string }[] = ['en', 'et', 'ru', 'fi', 'sv', 'de', 'fr', 'es', 'cy', 'ga'].map(option('languages'));
