@@ -168,7 +168,8 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
 
   // Training has only simulator accounts with made-up tokens; it never touches the keychain.
   let trainingSession: TrainingSession | null = null;
-  const vault = new Vault(options.secretStore ?? (training ? new TrainingSecretStore() : new KeychainSecretStore()));
+  const trainingStore = training && !options.secretStore ? new TrainingSecretStore() : null;
+  const vault = new Vault(options.secretStore ?? trainingStore ?? new KeychainSecretStore());
   const volumes = new VolumeWatcher({
     roots: [...policy.media.roots, ...(options.extraMediaRoots ?? [])],
     includeDefaultRoots: options.systemMediaRoots ?? true,
@@ -310,6 +311,8 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     enabledPlatforms: policy.platforms,
     record,
     ...(options.platformEndpoints ? { endpoints: options.platformEndpoints } : {}),
+    // Training: connecting signs in at the built-in simulators, never at the real platforms.
+    ...(training ? { endpoints: { ...options.platformEndpoints, ...training.endpoints } } : {}),
     ...(options.openAuthWindow ? { openAuthWindow: options.openAuthWindow } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });
@@ -320,7 +323,15 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     const me = await actorFor('account.connect');
     return { staffId: me.staffId, name: me.name };
   };
-  trainingSession = training ? await training.session({ events, staff, connectAccount: (a, c) => connectAccount(a, c) }) : null;
+  trainingSession = training
+    ? await training.session({
+        events,
+        staff,
+        connectAccount: (a, c) => connectAccount(a, c),
+        // Demo app credentials only ever go into training's own memory-only store.
+        saveAppCredentials: trainingStore ? (platform, app) => vault.saveAppCredentials(platform, app) : null,
+      })
+    : null;
   const trainingOnly = (): TrainingSession => {
     if (!trainingSession) throw new AirlockError('training.off', 'This is only available in training mode.');
     return trainingSession;

@@ -1,6 +1,9 @@
 // Training mode: everything a trainer needs to demo the whole workflow with no network and no
 // real accounts: the TikTok, X and YouTube simulators on loopback, each with a connected training
 // account, virtual USB sticks with sample content, and the simulators' feed of what was "published".
+// The simulators' demo app credentials go into training's memory-only secret store and their
+// addresses to the account service, so a trainer can also show connecting and disconnecting.
+import { randomBytes } from 'node:crypto';
 import { AirlockError } from '../../../common/errors.ts';
 import type { TrainingFeedPost, TrainingStatus } from '../../../common/contract.ts';
 import { startTikTokSimulator, type TikTokSimulator } from '../../platforms/tiktok/simulator.ts';
@@ -9,7 +12,8 @@ import { startYouTubeSimulator } from '../../platforms/youtube/simulator.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { Volume } from '../media/index.ts';
 import type { StaffService } from '../staff/staff-service.ts';
-import type { AccountCredentials } from '../vault/vault.ts';
+import type { ConnectEndpoints } from '../accounts/connect-descriptor.ts';
+import type { AccountCredentials, AppCredentials } from '../vault/vault.ts';
 import { makeTrainingContent, type TrainingStick } from './training-content.ts';
 
 /** Training staff: one of each role, so trainers can show two-person approval. */
@@ -22,7 +26,7 @@ export const TRAINING_STAFF = [
 export const TRAINING_TIKTOK_ACCOUNT = { openId: 'training-harbour-city', username: 'harbourcity', nickname: 'Harbour City Council (training)' };
 export const TRAINING_X_ACCOUNT = { id: '1600000000000000042', username: 'harbourcity', name: 'Harbour City Council (training)' };
 export const TRAINING_YOUTUBE_CHANNEL = { id: 'UCharbourCityTraining01', title: 'Harbour City Council (training)' };
-/** Training tokens outlast any session, as the kiosk has no app credentials to renew them. */
+/** Training tokens outlast any session, so a demo never waits on a renewal. */
 const TRAINING_TOKEN_SECONDS = 7 * 24 * 60 * 60;
 
 export interface TrainingSession {
@@ -42,10 +46,19 @@ export interface TrainingDeps {
     account: { platform: 'tiktok' | 'x' | 'youtube'; account_id: string; display_name: string; api_base: string; connected_by: string; simulated: true },
     credentials: AccountCredentials,
   ) => Promise<void>;
+  /**
+   * Stores the simulators' demo app credentials, so accounts can be connected and renewed in
+   * training. Only ever given with training's memory-only secret store; null leaves them out.
+   */
+  saveAppCredentials: ((platform: TrainingPlatform, app: AppCredentials) => Promise<void>) | null;
 }
 
+export type TrainingPlatform = 'tiktok' | 'x' | 'youtube';
+
 /** Starts the simulator and builds the sticks. The account is connected by `connect()` once the store is open. */
-export async function startTraining(assetsDir?: string): Promise<{ session: (deps: TrainingDeps) => Promise<TrainingSession>; trustedKey: string }> {
+export async function startTraining(
+  assetsDir?: string,
+): Promise<{ session: (deps: TrainingDeps) => Promise<TrainingSession>; trustedKey: string; endpoints: Record<TrainingPlatform, ConnectEndpoints> }> {
   const content = await makeTrainingContent(assetsDir);
   const sim: TikTokSimulator = await startTikTokSimulator({
     audited: true,
@@ -53,7 +66,9 @@ export async function startTraining(assetsDir?: string): Promise<{ session: (dep
     processing: { polls: 2, ms: 0, moderationPolls: 1, moderationMs: 0 },
     accounts: [{ openId: TRAINING_TIKTOK_ACCOUNT.openId, username: TRAINING_TIKTOK_ACCOUNT.username, nickname: TRAINING_TIKTOK_ACCOUNT.nickname }],
   });
-  const x = await startXSimulator({ accounts: [TRAINING_X_ACCOUNT], accessSeconds: TRAINING_TOKEN_SECONDS, processingPolls: 1 });
+  // A demo secret made for this session: the X app is a confidential client, as IT sets it up.
+  const xSecret = randomBytes(24).toString('base64url');
+  const x = await startXSimulator({ accounts: [TRAINING_X_ACCOUNT], accessSeconds: TRAINING_TOKEN_SECONDS, processingPolls: 1, clientSecret: xSecret });
   const youtube = await startYouTubeSimulator({ channels: [TRAINING_YOUTUBE_CHANNEL], accessSeconds: TRAINING_TOKEN_SECONDS });
   const inserted = new Map<string, Volume>();
   const stick = (stickId: string): TrainingStick => {
@@ -68,6 +83,11 @@ export async function startTraining(assetsDir?: string): Promise<{ session: (dep
       await deps.staff.createFirstAdmin({ name: admin.name, credential: { kind: 'pin', secret: admin.pin } });
       for (const person of others) await deps.staff.createStaff({ name: person.name, role: person.role, credential: { kind: 'pin', secret: person.pin } });
       await deps.staff.signOut();
+    }
+    if (deps.saveAppCredentials) {
+      await deps.saveAppCredentials('tiktok', { clientId: sim.clientKey, clientSecret: sim.clientSecret });
+      await deps.saveAppCredentials('x', { clientId: x.clientId, clientSecret: xSecret });
+      await deps.saveAppCredentials('youtube', { clientId: youtube.clientId, clientSecret: youtube.clientSecret });
     }
     const tokens = sim.issueTokens(TRAINING_TIKTOK_ACCOUNT.openId);
     const now = Date.now();
@@ -146,5 +166,6 @@ export async function startTraining(assetsDir?: string): Promise<{ session: (dep
       },
     };
   };
-  return { session, trustedKey: content.key.publicKey.text };
+  const at = (origin: string): ConnectEndpoints => ({ authOrigin: origin, apiOrigin: origin });
+  return { session, trustedKey: content.key.publicKey.text, endpoints: { tiktok: at(sim.origin), x: at(x.origin), youtube: at(youtube.origin) } };
 }

@@ -1,0 +1,106 @@
+// Connecting accounts in training mode: the training session puts its simulators' demo app
+// credentials in its memory-only store and tells the account service where the simulators are,
+// so a trainer can show Disconnect, then Connect → the platform's consent page → connected, all on
+// 127.0.0.1. A kiosk out of training mode gets none of it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountHealth, ConnectablePlatform } from '../../../common/contract.ts';
+import { TRAINING_STAFF, TRAINING_TIKTOK_ACCOUNT, TRAINING_YOUTUBE_CHANNEL } from '../../../electron/services/training/training-service.ts';
+import type { AirlockCore } from '../../../electron/services/core.ts';
+import { TrainingSecretStore } from '../../../electron/services/vault/memory-secret-store.ts';
+import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
+
+let core: AirlockCore;
+
+async function ok<T>(method: string, args: unknown = {}, on: AirlockCore = core): Promise<T> {
+  const result = await on.call(method, args);
+  if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { value: result.error });
+  return result.value as T;
+}
+
+async function refused(on: AirlockCore, method: string, args: unknown = {}): Promise<{ code: string; message: string }> {
+  const result = await on.call(method, args);
+  if (result.ok) throw new Error(`${method} was expected to fail`);
+  return result.error;
+}
+
+/** The trainer's browser on the simulator's consent page, which redirects back to Airlock. */
+async function consent(authorizeUrl: string): Promise<number> {
+  const page = await fetch(authorizeUrl, { redirect: 'manual' });
+  const callback = page.headers.get('location');
+  if (page.status !== 302 || !callback) throw new Error(`authorize answered ${page.status}: ${await page.text()}`);
+  return (await fetch(callback)).status;
+}
+
+type Started = { flowId: string; authorizeUrl: string; opensIn: string };
+type Listed = { accounts: AccountHealth[]; platforms: ConnectablePlatform[] };
+
+beforeAll(async () => {
+  core = await openTestCore({ trainingMode: true, publisherIntervalMs: null });
+  const { choices } = await ok<{ choices: { id: string; name: string }[] }>('staff.status');
+  const tara = TRAINING_STAFF[0];
+  await ok('staff.signIn', { staffId: choices.find((c) => c.name === tara.name)!.id, secret: tara.pin });
+});
+
+afterAll(async () => {
+  await core?.close();
+});
+
+describe('connecting accounts in training mode', () => {
+  it('shows every simulated platform as ready to connect', async () => {
+    const listed = await ok<Listed>('accounts.list');
+    for (const platform of ['tiktok', 'x', 'youtube']) {
+      expect(listed.platforms.find((p) => p.platform === platform)).toMatchObject({ method: 'oauth', appCredentials: true });
+    }
+    expect(listed.accounts.map((a) => a.platform).sort()).toEqual(['tiktok', 'x', 'youtube']);
+  });
+
+  it('disconnects the demo TikTok account, revoking at the simulator', async () => {
+    const result = await ok<{ revoked: boolean; problem: unknown }>('accounts.disconnect', { platform: 'tiktok', accountId: TRAINING_TIKTOK_ACCOUNT.openId });
+    expect(result).toMatchObject({ revoked: true, problem: null });
+    expect((await ok<Listed>('accounts.list')).accounts.map((a) => a.platform).sort()).toEqual(['x', 'youtube']);
+  });
+
+  it('connects TikTok again through the simulator\'s consent page', async () => {
+    const started = await ok<Started>('accounts.beginConnect', { platform: 'tiktok' });
+    const url = new URL(started.authorizeUrl);
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(await consent(started.authorizeUrl)).toBe(200);
+    const account = await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId });
+    expect(account).toMatchObject({ platform: 'tiktok', accountId: TRAINING_TIKTOK_ACCOUNT.openId, status: 'healthy', connectedBy: TRAINING_STAFF[0].name });
+    expect(new URL(account.apiBase).hostname).toBe('127.0.0.1');
+    expect(account.displayName).toContain(TRAINING_TIKTOK_ACCOUNT.nickname);
+  });
+
+  it('reconnects the demo YouTube channel through Google\'s (simulated) consent page', async () => {
+    const started = await ok<Started>('accounts.reconnect', { platform: 'youtube', accountId: TRAINING_YOUTUBE_CHANNEL.id });
+    expect(new URL(started.authorizeUrl).hostname).toBe('127.0.0.1');
+    expect(await consent(started.authorizeUrl)).toBe(200);
+    expect(await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId })).toMatchObject({ platform: 'youtube', accountId: TRAINING_YOUTUBE_CHANNEL.id, displayName: TRAINING_YOUTUBE_CHANNEL.title, status: 'healthy' });
+  });
+
+  it('keeps the demo app credentials in training\'s own memory, never elsewhere', async () => {
+    expect((await core.vault.probe()).backend).toContain('training');
+    expect(await core.vault.loadAppCredentials('tiktok')).not.toBeNull();
+    // A training core given some other secret store gets no demo apps in it.
+    const store = new TrainingSecretStore();
+    const other = await openTestCore({ trainingMode: true, publisherIntervalMs: null, secretStore: store });
+    expect(await other.vault.loadAppCredentials('tiktok')).toBeNull();
+    expect(await other.vault.loadAppCredentials('youtube')).toBeNull();
+    await other.close();
+  });
+});
+
+describe('out of training mode', () => {
+  it('has no demo apps and no simulator addresses: connecting needs IT and goes to the real platform', async () => {
+    const live = await openTestCore({ policy: testPolicy({ platforms: ['tiktok', 'youtube'] }), publisherIntervalMs: null, secretStore: new TrainingSecretStore() });
+    await signInFirstAdmin(live);
+    expect(await live.vault.loadAppCredentials('tiktok')).toBeNull();
+    expect((await refused(live, 'accounts.beginConnect', { platform: 'tiktok' })).code).toBe('accounts.no-app-credentials');
+    // With an app set up by IT, the sign-in page is TikTok's own, not a simulator's.
+    await live.vault.saveAppCredentials('tiktok', { clientId: 'org-client-key', clientSecret: 'org-client-secret' });
+    const started = await ok<Started>('accounts.beginConnect', { platform: 'tiktok' }, live);
+    expect(new URL(started.authorizeUrl).origin).toBe('https://www.tiktok.com');
+    await ok('accounts.cancelConnect', { flowId: started.flowId }, live);
+    await live.close();
+  });
+});
