@@ -7,8 +7,8 @@ import { AirlockError } from '../../common/errors.ts';
 import type { EgressClient, EgressResponse } from '../services/egress/http-client.ts';
 import type { AccountCredentials, AppCredentials } from '../services/vault/vault.ts';
 import { clip, PublishError, type PublishErrors } from './publish-error.ts';
-import type { PublishContext } from './adapter.ts';
-import { parseRetryAfter, TransientFailure, withRetries, type RetryOptions, type RetryPolicy } from './retry.ts';
+import type { PublishContext, PublishResult } from './adapter.ts';
+import { parseRetryAfter, retryPolicy, TransientFailure, withRetries, type RetryOptions, type RetryPolicy } from './retry.ts';
 
 /** JSON answers of these APIs are small; a bigger one is not the platform talking. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
@@ -273,6 +273,27 @@ export interface BearerAdapterOptions extends RetryOptions {
   refreshMarginMs?: number;
   /** Longest silence on one request. Default: the egress client's. */
   timeoutMs?: number;
+}
+
+/** The settings of a BearerSession that every adapter takes from its options, with the same defaults. */
+export function bearerSettings(options: BearerAdapterOptions, aborted: () => Error) {
+  return {
+    retry: retryPolicy(options, aborted),
+    now: options.now ?? Date.now,
+    appCredentials: options.appCredentials,
+    refreshMarginMs: options.refreshMarginMs ?? 5 * 60_000,
+    timeoutMs: options.timeoutMs,
+  };
+}
+
+/** Found among the account's recent posts: the post an earlier, unanswered attempt created. */
+export class AlreadyPosted extends Error {
+  readonly result: PublishResult;
+
+  constructor(result: PublishResult) {
+    super('already posted');
+    this.result = result;
+  }
 }
 
 /** A progress bar's feed: it never moves backwards, even when bytes are sent a second time, and speaks at most once a MiB. */

@@ -8,10 +8,10 @@
 import { stat } from 'node:fs/promises';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
-import { BearerSession, guardJob, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
+import { AlreadyPosted, BearerSession, bearerSettings, guardJob, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, publishErrors } from '../publish-error.ts';
-import { parseRetryAfter, retryPolicy, TransientFailure, type RetryPolicy } from '../retry.ts';
+import { parseRetryAfter, TransientFailure, type RetryPolicy } from '../retry.ts';
 import { fileRange } from '../youtube/adapter.ts';
 import {
   escapeLittleText,
@@ -76,16 +76,6 @@ const errors = publishErrors('linkedin', 'LinkedIn');
 
 /** An upload URL or media LinkedIn no longer knows (404): only a new upload helps. */
 class UploadLost extends Error {}
-
-/** A post an earlier, unanswered attempt created, found before sending again. */
-class AlreadyPosted extends Error {
-  readonly result: PublishResult;
-
-  constructor(result: PublishResult) {
-    super('already posted');
-    this.result = result;
-  }
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -436,11 +426,7 @@ export function createLinkedInAdapter(options: LinkedInAdapterOptions = {}): Pla
     pieceBytes: options.pieceBytes ?? 256 * 1024,
     pollIntervalMs: options.pollIntervalMs ?? 5000,
     maxPolls: options.maxPolls ?? 60,
-    retry: retryPolicy(options, errors.aborted),
-    now: options.now ?? Date.now,
-    appCredentials: options.appCredentials,
-    refreshMarginMs: options.refreshMarginMs ?? 5 * 60_000,
-    timeoutMs: options.timeoutMs,
+    ...bearerSettings(options, errors.aborted),
   };
   const refreshes = new Map<string, Promise<AccountCredentials>>();
   const guard = <T>(context: PublishContext, work: () => Promise<T>): Promise<T> =>

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
-import { BearerSession, guardJob, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions } from '../bearer-session.ts';
+import { AlreadyPosted, BearerSession, guardJob, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions } from '../bearer-session.ts';
 import { multipartFileBody } from '../mastodon/mastodon-multipart.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, PublishError, publishErrors } from '../publish-error.ts';
@@ -59,16 +59,6 @@ interface Settings {
 const errors = publishErrors('x', 'X');
 /** A media id this close to expiry is not worth resuming. */
 const MEDIA_SAFETY_MS = 60 * 60_000;
-
-/** Found among the account's recent posts: the post an earlier attempt created. */
-class AlreadyPosted extends Error {
-  readonly result: PublishResult;
-
-  constructor(result: PublishResult) {
-    super('already posted');
-    this.result = result;
-  }
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -2,7 +2,7 @@
 // published by the publisher with the adapters openCore wires, tokens from the real keychain,
 // and the X and YouTube simulators on 127.0.0.1 holding the post and the video afterwards.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import type { AirlockCore } from '../../../electron/services/core.ts';
 import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
-import { makeVideo } from '../../support/video-fixtures.ts';
+import { ok, paddedClip, seedMedia } from '../../support/publish-kiosk.ts';
 
 let keyring: KeyringSession;
 let x: XSimulator;
@@ -24,13 +24,8 @@ beforeAll(async () => {
   keyring = await startKeyringSession();
   x = await startXSimulator({ processingPolls: 0 });
   yt = await startYouTubeSimulator();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-x-youtube-'));
-  const clip = await readFile(await makeVideo(dir, 'ferry'));
   // Padded with a free box after the movie, so it takes several segments and chunks.
-  const pad = Buffer.alloc(9 * 1024 * 1024);
-  pad.writeUInt32BE(pad.length, 0);
-  pad.write('free', 4, 'latin1');
-  video = Buffer.concat([clip, pad]);
+  video = await paddedClip(await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-x-youtube-')), 'ferry', 9 * 1024 * 1024);
 });
 
 afterAll(async () => {
@@ -38,29 +33,6 @@ afterAll(async () => {
   await yt?.stop();
   await keyring?.stop();
 });
-
-async function ok<T>(p: Promise<unknown>): Promise<T> {
-  const r = (await p) as { ok: boolean; value?: T; error?: unknown };
-  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
-  return r.value as T;
-}
-
-async function seedMedia(core: AirlockCore, sha256: string, bytes: number): Promise<string> {
-  const id = `media-${sha256.slice(0, 8)}`;
-  const sessionId = `seed-${id}`;
-  await core.store.call('imports.begin', { id: sessionId, startedAt: new Date().toISOString(), sourcePath: '/seed', volume: null });
-  await core.store.call('imports.commit', {
-    sessionId,
-    finishedAt: new Date().toISOString(),
-    package: null,
-    media: [{ id, kind: 'video', format: 'mp4', originalSha256: `${sha256.slice(0, 63)}0`, originalName: 'ferry.mp4', cleanSha256: sha256, cleanBytes: bytes, thumbnailSha256: null, width: 1280, height: 720, durationMs: 5000, reportJson: '{"mediaKind":"video","findings":[],"warnings":[]}', importSessionId: sessionId, createdAt: new Date().toISOString() }],
-    posts: [],
-    acceptedCount: 1,
-    rejectedCount: 0,
-    resultJson: '{}',
-  });
-  return id;
-}
 
 const secretStore = () => new KeychainSecretStore({ service: 'Airlock-publish-x-youtube-test' });
 const openKiosk = (dataDir: string) => openTestCore({ dataDir, allowLoopbackEgress: true, policy: testPolicy({ platforms: ['x', 'youtube'] }), publisherIntervalMs: null, publishPollMs: 10, secretStore: secretStore() });

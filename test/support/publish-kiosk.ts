@@ -1,0 +1,39 @@
+// What the publish-through-the-kiosk tests share: unwrapping an API answer, a real clip padded to
+// a size that takes several chunks or parts, and a clean video seeded into the library as if a
+// stick import had accepted it.
+import { readFile } from 'node:fs/promises';
+import type { AirlockCore } from '../../electron/services/core.ts';
+import { makeVideo } from './video-fixtures.ts';
+
+export async function ok<T>(p: Promise<unknown>): Promise<T> {
+  const r = (await p) as { ok: boolean; value?: T; error?: unknown };
+  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
+  return r.value as T;
+}
+
+/** A real MP4 with a `free` box of `padBytes` after the movie, so it stays valid at any size. */
+export async function paddedClip(dir: string, name: string, padBytes: number): Promise<Buffer> {
+  const clip = await readFile(await makeVideo(dir, name));
+  const pad = Buffer.alloc(padBytes);
+  pad.writeUInt32BE(pad.length, 0);
+  pad.write('free', 4, 'latin1');
+  return Buffer.concat([clip, pad]);
+}
+
+/** A video in the library (already adopted as a blob), as an accepted import records it. */
+export async function seedMedia(core: AirlockCore, sha256: string, bytes: number): Promise<string> {
+  const id = `media-${sha256.slice(0, 8)}`;
+  const sessionId = `seed-${id}`;
+  await core.store.call('imports.begin', { id: sessionId, startedAt: new Date().toISOString(), sourcePath: '/seed', volume: null });
+  await core.store.call('imports.commit', {
+    sessionId,
+    finishedAt: new Date().toISOString(),
+    package: null,
+    media: [{ id, kind: 'video', format: 'mp4', originalSha256: `${sha256.slice(0, 63)}0`, originalName: 'ferry.mp4', cleanSha256: sha256, cleanBytes: bytes, thumbnailSha256: null, width: 1280, height: 720, durationMs: 5000, reportJson: '{"mediaKind":"video","findings":[],"warnings":[]}', importSessionId: sessionId, createdAt: new Date().toISOString() }],
+    posts: [],
+    acceptedCount: 1,
+    rejectedCount: 0,
+    resultJson: '{}',
+  });
+  return id;
+}
