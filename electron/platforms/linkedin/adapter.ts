@@ -6,12 +6,12 @@
 // checkpointed, so a job run again sends only the parts LinkedIn has not confirmed; a post whose
 // answer was lost is found among the organisation's posts before anything is sent again.
 import { stat } from 'node:fs/promises';
-import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
+import type { AccountCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
 import { AlreadyPosted, BearerSession, bearerSettings, guardJob, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, publishErrors } from '../publish-error.ts';
-import { parseRetryAfter, TransientFailure, type RetryPolicy } from '../retry.ts';
+import { parseRetryAfter, TransientFailure } from '../retry.ts';
 import { fileRange } from '../youtube/adapter.ts';
 import {
   escapeLittleText,
@@ -60,17 +60,7 @@ export interface LinkedInJobState {
   result?: PublishResult;
 }
 
-interface Settings {
-  apiVersion: string;
-  pieceBytes: number;
-  pollIntervalMs: number;
-  maxPolls: number;
-  retry: RetryPolicy;
-  now: () => number;
-  appCredentials: (() => Promise<AppCredentials | null>) | undefined;
-  refreshMarginMs: number;
-  timeoutMs: number | undefined;
-}
+type Settings = ReturnType<typeof bearerSettings> & { apiVersion: string; pieceBytes: number; pollIntervalMs: number; maxPolls: number };
 
 const errors = publishErrors('linkedin', 'LinkedIn');
 
