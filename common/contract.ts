@@ -297,6 +297,24 @@ export const ConnectablePlatform = z.object({
 });
 export type ConnectablePlatform = z.infer<typeof ConnectablePlatform>;
 
+/** The TikTok account a post would go to, as creator_info describes it (platform-apis.md §1.2). */
+export const TikTokCreatorInfo = z.object({
+  accountId: z.string(),
+  accountName: z.string(),
+  nickname: z.string().nullable(),
+  username: z.string().nullable(),
+  privacyLevels: z.array(z.string()),
+  commentDisabled: z.boolean(),
+  duetDisabled: z.boolean(),
+  stitchDisabled: z.boolean(),
+  maxVideoSeconds: z.number().nullable(),
+  canPost: z.boolean(),
+  cannotPost: z.object({ message: z.string(), detail: z.string() }).nullable(),
+  appAudited: z.boolean().nullable(),
+  checkedAt: z.string(),
+});
+export type TikTokCreatorInfo = z.infer<typeof TikTokCreatorInfo>;
+
 const ConnectStarted = z.object({ flowId: z.string(), authorizeUrl: z.string(), opensIn: z.enum(['shell', 'renderer']), expiresAt: z.string() });
 const AccountRef = { platform: z.enum(PLATFORM_IDS), accountId: z.string().min(1).max(128) };
 
@@ -426,6 +444,7 @@ export const contract = {
     args: z.object(AccountRef).strict(),
     result: z.object({ removed: z.literal(true), revoked: z.boolean(), problem: z.object({ message: z.string(), detail: z.string() }).nullable() }),
   },
+  'accounts.tiktokCreatorInfo': { args: NoArgs, result: TikTokCreatorInfo },
 } as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -47,6 +47,7 @@ export const METHOD_NAMES = [
   'posts.calendar',
   'posts.reschedule',
   'posts.swapSlots',
+  'accounts.tiktokCreatorInfo',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -316,6 +316,10 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     ...(options.openAuthWindow ? { openAuthWindow: options.openAuthWindow } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });
+  // TikTok refusing a post because the app is not audited changes what the editor offers.
+  events.subscribe((e) => {
+    if (e.name === 'publish.result' && e.payload.platform === 'tiktok' && e.payload.error) accounts.noteTikTokRefusal(e.payload.error.code);
+  });
   // Refresh tokens close to their end are spent and replaced while there is time.
   const renewTimer = setInterval(() => void accounts.renewExpiring().catch(() => {}), 15 * 60_000);
   renewTimer.unref();
@@ -492,6 +496,10 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     'accounts.connectAppPassword': async ({ platform, identifier, appPassword, service }) => accounts.connectAppPassword(await accountActor(), { platform, identifier, appPassword, service }),
     'accounts.reconnect': async ({ platform, accountId }) => accounts.reconnect(await accountActor(), { platform, accountId }),
     'accounts.disconnect': async ({ platform, accountId }) => accounts.disconnect(await accountActor(), { platform, accountId }),
+    'accounts.tiktokCreatorInfo': async () => {
+      await actorFor('post.edit');
+      return accounts.tiktokCreatorInfo();
+    },
   });
 
   return {

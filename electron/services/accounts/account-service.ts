@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { AirlockError } from '../../../common/errors.ts';
 import { PLATFORM_LABELS, type PlatformId } from '../../../common/platforms.ts';
+import { queryCreatorInfo, type CreatorInfoAnswer } from '../../platforms/tiktok/creator-info.ts';
+import { TikTokPublishError } from '../../platforms/tiktok/tiktok-adapter-retry.ts';
 import type { EgressClient } from '../egress/http-client.ts';
 import type { AccountRow } from '../publish/publish-repositories.ts';
 import type { Store } from '../store/store.ts';
@@ -60,6 +62,27 @@ export interface DisconnectResult {
 }
 
 /** What the shell may do to show the sign-in page: the Electron shell opens an isolated window. */
+/** What the post editor needs to know about the TikTok account a post would go to (§1.2). */
+export interface TikTokCreatorInfoView {
+  accountId: string;
+  /** The account's name as shown on the Accounts screen. */
+  accountName: string;
+  nickname: string | null;
+  username: string | null;
+  /** The audiences to offer: the account's own list, only "Only the account owner" while TikTok has not audited the app. */
+  privacyLevels: string[];
+  commentDisabled: boolean;
+  duetDisabled: boolean;
+  stitchDisabled: boolean;
+  maxVideoSeconds: number | null;
+  canPost: boolean;
+  /** Plain words when TikTok says the account cannot post right now. */
+  cannotPost: { message: string; detail: string } | null;
+  /** false once TikTok refused a post because the organisation's app is not audited; null when not known. */
+  appAudited: boolean | null;
+  checkedAt: string;
+}
+
 export interface AuthWindowRequest {
   url: string;
   redirectUri: string;
@@ -105,6 +128,10 @@ export const EXPIRING_SOON_MS = 7 * DAY_MS;
 const RENEW_REFRESH_WITHIN_MS = 14 * DAY_MS;
 /** An access token this close to its end is renewed by the background check. */
 const RENEW_ACCESS_WITHIN_MS = 30 * 60_000;
+/** creator_info answers are kept this long: TikTok allows 20 queries a minute per token (§1.2). */
+const CREATOR_INFO_TTL_MS = 60_000;
+/** TikTok's error code when an app it has not audited tries to post publicly (§1.8). */
+const TIKTOK_UNAUDITED = 'publish.tiktok.unaudited_client_can_only_post_to_private_accounts';
 
 interface Flow {
   id: string;
@@ -124,6 +151,9 @@ export class AccountService {
   readonly #flows = new Map<string, Flow>();
   /** Accounts whose refresh the platform refused: they need a person to reconnect them. */
   readonly #broken = new Map<string, string>();
+  readonly #creatorInfo = new Map<string, { atMs: number; view: TikTokCreatorInfoView }>();
+  readonly #creatorQueries = new Map<string, Promise<TikTokCreatorInfoView>>();
+  #tiktokUnaudited = false;
 
   constructor(options: AccountServiceOptions) {
     this.#o = options;
@@ -307,6 +337,79 @@ export class AccountService {
       details: { platform: row.platform, account: row.display_name, revoked: problem === null, problem: problem?.detail ?? null },
     });
     return { removed: true, revoked: problem === null, problem };
+  }
+
+  /**
+   * creator_info for the TikTok account posts go to (the first connected, as the publisher
+   * picks it), kept for a minute. While a publish holds the account's sign-in, a kept answer is
+   * used, or the current access token without renewing it, so a rotating refresh token is
+   * never spent twice.
+   */
+  async tiktokCreatorInfo(): Promise<TikTokCreatorInfoView> {
+    const row = (await this.#o.store.call('accounts.list', {})).find((r) => r.platform === 'tiktok');
+    if (!row) {
+      throw new AirlockError('accounts.tiktok-not-connected', 'No TikTok account is connected to this kiosk, so Airlock cannot check what it may post. Ask IT to connect one.', 'no tiktok row in accounts');
+    }
+    const key = `${row.account_id}\u0000${row.connected_at}\u0000${row.api_base}`;
+    const kept = this.#creatorInfo.get(key);
+    const nowMs = this.#o.now().getTime();
+    const busy = this.#o.vault.isAccountBusy('tiktok', row.account_id);
+    if (kept && (busy || nowMs - kept.atMs < CREATOR_INFO_TTL_MS)) return this.#withAudit(kept.view);
+    let running = this.#creatorQueries.get(key);
+    if (!running) {
+      running = this.#queryCreator(row, busy).finally(() => this.#creatorQueries.delete(key));
+      this.#creatorQueries.set(key, running);
+    }
+    const view = await running;
+    this.#creatorInfo.set(key, { atMs: nowMs, view });
+    return this.#withAudit(view);
+  }
+
+  /** TikTok refused a post because the organisation's app is not audited (§1.8): from now on only "Only the account owner" is offered. */
+  noteTikTokRefusal(code: string): void {
+    if (code === TIKTOK_UNAUDITED) this.#tiktokUnaudited = true;
+  }
+
+  #withAudit(view: TikTokCreatorInfoView): TikTokCreatorInfoView {
+    if (!this.#tiktokUnaudited) return view;
+    return { ...view, appAudited: false, privacyLevels: view.privacyLevels.filter((l) => l === 'SELF_ONLY') };
+  }
+
+  async #queryCreator(row: AccountRow, busy: boolean): Promise<TikTokCreatorInfoView> {
+    const vault = this.#o.vault;
+    const ask = async (mayRenew: boolean): Promise<CreatorInfoAnswer> => {
+      const creds = await vault.loadAccountCredentials('tiktok', row.account_id);
+      if (!creds) throw new AirlockError('accounts.needs-reconnect', 'Airlock has no stored sign-in for the TikTok account. Ask IT to reconnect it.', `no credentials for tiktok:${row.account_id}`);
+      return queryCreatorInfo({
+        http: this.#o.http,
+        apiBase: row.api_base,
+        credentials: async () => (await vault.loadAccountCredentials('tiktok', row.account_id)) ?? creds,
+        saveCredentials: (next) => vault.saveAccountCredentials('tiktok', row.account_id, next),
+        appCredentials: async () => {
+          if (!mayRenew) {
+            throw new AirlockError('accounts.tiktok-busy', 'Airlock is publishing to this TikTok account right now. Its settings can be checked again when that is done.', 'the access token needs renewing while a publish holds the account');
+          }
+          return vault.loadAppCredentials('tiktok');
+        },
+        now: () => this.#o.now().getTime(),
+        accountKey: `${row.api_base} ${row.account_id}`,
+      });
+    };
+    let answer: CreatorInfoAnswer;
+    try {
+      answer = busy ? await ask(false) : await vault.withAccount('tiktok', row.account_id, () => ask(true));
+    } catch (err) {
+      if (err instanceof TikTokPublishError && err.code === 'publish.tiktok.unreachable') {
+        throw new AirlockError('accounts.tiktok-unreachable', "Airlock could not reach TikTok to check this account's settings. Check the kiosk's internet connection and try again.", err.detail);
+      }
+      throw err;
+    }
+    const base = { accountId: row.account_id, accountName: row.display_name, appAudited: null, checkedAt: this.#o.now().toISOString() };
+    if (answer.kind === 'cannot-post') {
+      return { ...base, nickname: null, username: null, privacyLevels: [], commentDisabled: false, duetDisabled: false, stitchDisabled: false, maxVideoSeconds: null, canPost: false, cannotPost: { message: answer.message, detail: answer.detail } };
+    }
+    const s = answer.settings;
+    return { ...base, nickname: s.nickname || null, username: s.username || null, privacyLevels: s.privacyLevels, commentDisabled: s.commentDisabled, duetDisabled: s.duetDisabled, stitchDisabled: s.stitchDisabled, maxVideoSeconds: s.maxVideoSeconds, canPost: true, cannotPost: null };
   }
 
   /**
