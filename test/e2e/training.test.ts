@@ -286,4 +286,26 @@ describe('training mode: the whole workflow offline, a guided tour, and a reset'
     const feed = await core.call('training.feed', {});
     expect(feed).toMatchObject({ ok: true, value: { posts: [] } });
   });
+
+  it('lets Tara show connecting: disconnect the demo YouTube channel, then connect it through the consent page', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('Tara Trainer');
+    await nav('Accounts').click();
+    const row = page.getByTestId('account-youtube');
+    await row.getByRole('button', { name: 'Disconnect Harbour City Council (training)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Disconnect Harbour City Council (training)?' });
+    await dialog.getByRole('button', { name: 'Disconnect Harbour City Council (training)' }).click();
+    await page.getByTestId('disconnect-result').getByText('Harbour City Council (training) is disconnected and its sign-in was ended.').waitFor();
+    await row.waitFor({ state: 'detached' });
+
+    const popupOpened = page.context().waitForEvent('page');
+    await page.getByRole('button', { name: 'Connect a YouTube account' }).click();
+    const popup = await popupOpened;
+    // Google's consent page is the simulator's, on this machine; it hands the sign-in back to Airlock.
+    await popup.getByRole('heading', { name: 'Signed in' }).waitFor();
+    expect(new URL(popup.url()).hostname).toBe('127.0.0.1');
+    await popup.close();
+    await page.getByTestId('connect-result').getByText('Connected Harbour City Council (training).').waitFor();
+    expect(await row.getByRole('cell').nth(1).textContent()).toContain('Working');
+  });
 });
