@@ -25,13 +25,13 @@ const REST = { 'LinkedIn-Version': '202605', 'X-Restli-Protocol-Version': '2.0.0
 async function call(s: LinkedInSimulator, method: string, pathOrUrl: string, init: { token?: string; json?: unknown; headers?: Record<string, string>; bytes?: Buffer } = {}) {
   const headers: Record<string, string> = { ...REST, ...init.headers };
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
-  let body: string | Uint8Array | undefined;
+  let body: string | Blob | undefined;
   if (init.json !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(init.json);
   } else if (init.bytes) {
     headers['Content-Type'] = 'application/octet-stream';
-    body = new Uint8Array(init.bytes);
+    body = new Blob([new Uint8Array(init.bytes)]);
   }
   const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${s.origin}${pathOrUrl}`;
   assertLoopback(url);
