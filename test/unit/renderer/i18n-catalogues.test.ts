@@ -126,7 +126,7 @@ function scan(file: string): Scan {
     const isCode = () =>
       (ts.isPropertyAssignment(node.parent) && node.parent.name.getText() === 'code') ||
       (ts.isBinaryExpression(node.parent) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(node.parent.operatorToken.kind));
-    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && looksLikeKey(node.text) && !ts.isImportDeclaration(node.parent) && !isCode()) result.keys.push(at(node, node.text));
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && looksLikeKey(node.text) && !ts.isImportDeclaration(node.parent) && !isCode() && !isTranslateCall(node.parent)) result.keys.push(at(node, node.text));
     if (ts.isTemplateExpression(node) && looksLikeKey(node.head.text.replace(/\.$/, ''))) result.dynamicPrefixes.push(at(node, node.head.text));
     if (ts.isJsxAttribute(node) && node.name.getText() === 'i18nKey' && node.initializer && ts.isStringLiteral(node.initializer)) result.keys.push(at(node.initializer, node.initializer.text));
 
