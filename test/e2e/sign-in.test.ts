@@ -49,6 +49,8 @@ describe('staff sign-in', () => {
 
   it('refuses the API to nobody: after signing out, work is refused until someone signs in', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // The sign-in screen shows once the sign-out has been done by the core.
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const result = await page.evaluate(() => window.airlock!.invoke('posts.list', {}));
     expect(result).toMatchObject({ ok: false, error: { code: 'staff.signed-out' } });
   });
