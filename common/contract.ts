@@ -309,7 +309,7 @@ export const TikTokCreatorInfo = z.object({
   stitchDisabled: z.boolean(),
   maxVideoSeconds: z.number().nullable(),
   canPost: z.boolean(),
-  cannotPost: z.object({ message: z.string(), detail: z.string() }).nullable(),
+  cannotPost: z.object({ code: z.string(), message: z.string(), detail: z.string() }).nullable(),
   appAudited: z.boolean().nullable(),
   checkedAt: z.string(),
 });

@@ -77,7 +77,7 @@ export interface TikTokCreatorInfoView {
   maxVideoSeconds: number | null;
   canPost: boolean;
   /** Plain words when TikTok says the account cannot post right now. */
-  cannotPost: { message: string; detail: string } | null;
+  cannotPost: { code: string; message: string; detail: string } | null;
   /** false once TikTok refused a post because the organisation's app is not audited; null when not known. */
   appAudited: boolean | null;
   checkedAt: string;
@@ -406,7 +406,7 @@ export class AccountService {
     }
     const base = { accountId: row.account_id, accountName: row.display_name, appAudited: null, checkedAt: this.#o.now().toISOString() };
     if (answer.kind === 'cannot-post') {
-      return { ...base, nickname: null, username: null, privacyLevels: [], commentDisabled: false, duetDisabled: false, stitchDisabled: false, maxVideoSeconds: null, canPost: false, cannotPost: { message: answer.message, detail: answer.detail } };
+      return { ...base, nickname: null, username: null, privacyLevels: [], commentDisabled: false, duetDisabled: false, stitchDisabled: false, maxVideoSeconds: null, canPost: false, cannotPost: { code: answer.code, message: answer.message, detail: answer.detail } };
     }
     const s = answer.settings;
     return { ...base, nickname: s.nickname || null, username: s.username || null, privacyLevels: s.privacyLevels, commentDisabled: s.commentDisabled, duetDisabled: s.duetDisabled, stitchDisabled: s.stitchDisabled, maxVideoSeconds: s.maxVideoSeconds, canPost: true, cannotPost: null };

@@ -118,6 +118,7 @@ describe('TikTok creator_info for the editor', () => {
     const info = await ok<TikTokCreatorInfo>('accounts.tiktokCreatorInfo');
     expect(info).toMatchObject({ canPost: false, privacyLevels: [] });
     expect(info.cannotPost?.message).toBe('This TikTok account has reached its daily posting limit. Try again tomorrow.');
+    expect(info.cannotPost?.code).toBe('spam_risk_too_many_posts');
     expect(info.cannotPost?.detail).toContain('spam_risk_too_many_posts');
   });
 
