@@ -286,6 +286,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       mastodon: createMastodonAdapter(),
       x: createXAdapter({ appCredentials: () => vault.loadAppCredentials('x') }),
       youtube: createYouTubeAdapter({ appCredentials: () => vault.loadAppCredentials('youtube') }),
+      facebook: lazyAdapter('facebook', async () => (await import('../platforms/facebook/adapter.ts')).createFacebookAdapter({ appCredentials: () => vault.loadAppCredentials('facebook') })),
       linkedin: lazyAdapter('linkedin', async () => (await import('../platforms/linkedin/adapter.ts')).createLinkedInAdapter({ appCredentials: () => vault.loadAppCredentials('linkedin'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) })),
     },
     now,
@@ -312,7 +313,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     record,
     ...(options.platformEndpoints ? { endpoints: options.platformEndpoints } : {}),
     // Training: connecting signs in at the built-in simulators, never at the real platforms.
-    ...(training ? { endpoints: { ...options.platformEndpoints, ...training.endpoints } } : {}),
+    ...(training ? { endpoints: { ...options.platformEndpoints, ...training.endpoints }, simulated: true } : {}),
     ...(options.openAuthWindow ? { openAuthWindow: options.openAuthWindow } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });

@@ -119,6 +119,8 @@ export interface AccountServiceOptions {
   /** How long a connect waits for the browser. Default 10 minutes. */
   connectTimeoutMs?: number;
   descriptors?: Partial<Record<PlatformId, ConnectDescriptor>>;
+  /** Training: every account connected here lives in a built-in simulator. */
+  simulated?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -505,7 +507,7 @@ export class AccountService {
         account_id: connected.accountId,
         display_name: connected.displayName.slice(0, 200),
         api_base: endpoints.apiOrigin,
-        simulated: 0,
+        simulated: this.#o.simulated === true ? 1 : 0,
         connected_at: this.#o.now().toISOString(),
         connected_by: actor.name,
         last_success_at: null,

@@ -66,7 +66,7 @@ describe('connecting accounts in training mode', () => {
     expect(url.hostname).toBe('127.0.0.1');
     expect(await consent(started.authorizeUrl)).toBe(200);
     const account = await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId });
-    expect(account).toMatchObject({ platform: 'tiktok', accountId: TRAINING_TIKTOK_ACCOUNT.openId, status: 'healthy', connectedBy: TRAINING_STAFF[0].name });
+    expect(account).toMatchObject({ platform: 'tiktok', accountId: TRAINING_TIKTOK_ACCOUNT.openId, status: 'healthy', connectedBy: TRAINING_STAFF[0].name, simulated: true });
     expect(new URL(account.apiBase).hostname).toBe('127.0.0.1');
     expect(account.displayName).toContain(TRAINING_TIKTOK_ACCOUNT.nickname);
   });

@@ -106,7 +106,7 @@ describe('connecting YouTube', () => {
     expect(browser.status).toBe(200);
     expect(browser.page).toContain('You can close this window');
     const account = await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId });
-    expect(account).toMatchObject({ platform: 'youtube', accountId: CHANNEL.id, displayName: 'Harbour City Council (@harbourcity)', status: 'healthy', apiBase: youtube.origin, connectedBy: 'Ada Admin' });
+    expect(account).toMatchObject({ platform: 'youtube', accountId: CHANNEL.id, displayName: 'Harbour City Council (@harbourcity)', status: 'healthy', apiBase: youtube.origin, connectedBy: 'Ada Admin', simulated: false });
     expect(account.scopes).toEqual([...YOUTUBE_SCOPES]);
     expect(Date.parse(account.accessExpiresAt!) - nowMs).toBe(3600 * 1000);
     expect(youtube.requests().filter((r) => r.endpoint === 'channels').map((r) => r.status)).toEqual([200]);
