@@ -13,8 +13,11 @@ export const PLATFORM_HOSTS: Record<PlatformId, readonly string[]> = {
   x: ['api.x.com', 'x.com'],
   // §5: API and resumable uploads, the token and revoke endpoint, and the sign-in page.
   youtube: ['www.googleapis.com', 'oauth2.googleapis.com', 'accounts.google.com'],
-  facebook: ['graph.facebook.com', 'rupload.facebook.com', 'www.facebook.com'],
+  // §6.2, §6.3: Graph, the video publish host, Reels uploads, and the sign-in page.
+  facebook: ['graph.facebook.com', 'graph-video.facebook.com', 'rupload.facebook.com', 'www.facebook.com'],
+  // §6.4: Graph and the resumable upload host (Facebook Login for Business).
   instagram: ['graph.facebook.com', 'rupload.facebook.com', 'www.facebook.com'],
+  // §7: the REST API, and the sign-in page and upload URLs (dms-uploads).
   linkedin: ['api.linkedin.com', 'www.linkedin.com'],
 };
 

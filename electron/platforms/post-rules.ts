@@ -3,6 +3,7 @@
 // only gives them one shape.
 import type { PlatformId } from '../../common/platforms.ts';
 import { checkBluesky } from './bluesky/rules.ts';
+import { checkFacebook } from './facebook/rules.ts';
 import { checkLinkedIn } from './linkedin/rules.ts';
 import { checkMastodon } from './mastodon/rules.ts';
 import { countCaptionUnits, validateTikTokPost } from './tiktok/rules.ts';
@@ -84,7 +85,7 @@ const CHECKS: Record<PlatformId, (facts: PostFacts) => Omit<PlatformCheck, 'plat
   mastodon: checkMastodon,
   x: checkX,
   youtube: checkYouTube,
-  facebook: (f) => checkGeneric(f, 63_206, false, 'Facebook'),
+  facebook: checkFacebook,
   instagram: (f) => checkGeneric(f, 2_200, true, 'Instagram'),
   linkedin: checkLinkedIn,
 };

@@ -1,7 +1,10 @@
 // What the publish-through-the-kiosk tests share: unwrapping an API answer, a real clip padded to
-// a size that takes several chunks or parts, and a clean video seeded into the library as if a
-// stick import had accepted it.
-import { readFile } from 'node:fs/promises';
+// a size that takes several chunks or parts, a clean video seeded into the library as if a
+// stick import had accepted it, and a post of it approved by a second person and due now.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PostView } from '../../common/contract.ts';
+import type { PlatformId } from '../../common/platforms.ts';
 import type { AirlockCore } from '../../electron/services/core.ts';
 import { makeVideo } from './video-fixtures.ts';
 
@@ -36,4 +39,18 @@ export async function seedMedia(core: AirlockCore, sha256: string, bytes: number
     resultJson: '{}',
   });
   return id;
+}
+
+/** The video adopted into the library and an approved post of it for `targets`, scheduled for now. */
+export async function approvedVideoPost(core: AirlockCore, video: Buffer, o: { caption: string; targets: PlatformId[]; options?: Record<string, unknown> }): Promise<PostView> {
+  const temp = path.join(core.blobs.tmpDir, 'clip.mp4');
+  await writeFile(temp, video);
+  const blob = await core.blobs.adoptFile(temp);
+  const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
+  const media = await seedMedia(core, blob.sha256, blob.bytes);
+  let post = await ok<PostView>(core.call('posts.create', { caption: o.caption, targets: o.targets, options: o.options ?? {}, media: [{ mediaId: media, altText: 'A ferry leaving' }] }));
+  post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
+  await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
+  post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
+  return ok<PostView>(core.call('posts.schedule', { id: post.id, version: post.version, at: 'now' }));
 }

@@ -3,7 +3,7 @@
 // and the LinkedIn simulator on 127.0.0.1 holding the organisation's post and video afterwards;
 // then a job whose answer was lost, found after a restart rather than posted twice.
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import type { AirlockCore } from '../../../electron/services/core.ts';
 import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
-import { ok, paddedClip, seedMedia } from '../../support/publish-kiosk.ts';
+import { approvedVideoPost, ok, paddedClip } from '../../support/publish-kiosk.ts';
 
 let keyring: KeyringSession;
 let li: LinkedInSimulator;
@@ -45,16 +45,7 @@ async function kioskWithApprovedPost(caption: string): Promise<{ core: AirlockCo
     { platform: 'linkedin', account_id: org.urn, display_name: `${org.name} (simulator)`, api_base: li.origin, connected_by: 'test', simulated: true },
     { accessToken: tokens.access_token, expiresAt: Date.now() + tokens.expires_in * 1000 },
   );
-  const temp = path.join(core.blobs.tmpDir, 'clip.mp4');
-  await writeFile(temp, video);
-  const blob = await core.blobs.adoptFile(temp);
-  const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
-  const media = await seedMedia(core, blob.sha256, blob.bytes);
-  let post = await ok<PostView>(core.call('posts.create', { caption, targets: ['linkedin'], options: {}, media: [{ mediaId: media, altText: 'A ferry leaving' }] }));
-  post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
-  await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
-  post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
-  post = await ok<PostView>(core.call('posts.schedule', { id: post.id, version: post.version, at: 'now' }));
+  const post = await approvedVideoPost(core, video, { caption, targets: ['linkedin'] });
   return { core, post, dataDir };
 }
 

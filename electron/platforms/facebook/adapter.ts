@@ -1,0 +1,362 @@
+// Publishes to a Facebook Page (../shared/platform-apis.md §6.1, §6.2). The account's stored
+// token is the long-lived user token; the Page token is read with it for each job and never
+// kept. A video goes through the Resumable Upload API (a session for the organisation's app, the
+// file streamed from the library at `file_offset`, the offset asked after an interruption and
+// the rest sent), then is published on the Page with the file handle on graph-video; a photo is
+// a multipart post to the Page's photos; text alone goes to its feed. The session and handle
+// are checkpointed, and a post whose answer was lost is found on the Page before it is sent again.
+import { Readable } from 'node:stream';
+import type { AccountCredentials } from '../../services/vault/vault.ts';
+import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
+import { AlreadyPosted, BearerSession, bearerSettings, guardJob, monotonicProgress, parseJson, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
+import { multipartFileBody } from '../mastodon/mastodon-multipart.ts';
+import { checkPostForPlatform } from '../post-rules.ts';
+import { clip, publishErrors } from '../publish-error.ts';
+import { parseRetryAfter, TransientFailure } from '../retry.ts';
+import { fileRange } from '../youtube/adapter.ts';
+import { FACEBOOK_LIMITS, FACEBOOK_PATHS, FACEBOOK_PHOTO_TYPES, facebookVideoBase, GRAPH_CODES } from './protocol.ts';
+
+export const FACEBOOK_REQUESTER = 'publish:facebook';
+
+export interface FacebookAdapterOptions extends BearerAdapterOptions {
+  /** Bytes read from the library at a time while the file streams. Default 256 KiB. */
+  pieceBytes?: number;
+}
+
+/** What the job keeps between attempts (through `context.checkpoint`); never a token. */
+export interface FacebookJobState {
+  /** `upload:<id>`, once the session started. */
+  session: string | null;
+  total: number;
+  /** The file handle, once every byte arrived. */
+  handle: string | null;
+  /** Set just before the post is first sent: from then on it may exist. */
+  postingSince: number | null;
+  result?: PublishResult;
+}
+
+type Settings = ReturnType<typeof bearerSettings> & { pieceBytes: number };
+
+const errors = publishErrors('facebook', 'Facebook');
+
+/** The upload session is gone (expired or unknown): only a new one helps. */
+class SessionLost extends Error {}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Graph's `X-Business-Use-Case-Usage` (or `X-App-Usage`) names, in minutes, when access comes back. */
+function regainMs(headers: Answer['headers']): number | undefined {
+  for (const name of ['x-business-use-case-usage', 'x-page-usage', 'x-app-usage']) {
+    const raw = headers[name];
+    const usage = parseJson(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
+    const entries = isRecord(usage) ? Object.values(usage).flat() : [];
+    const minutes = entries.map((e) => (isRecord(e) ? Number(e.estimated_time_to_regain_access) : NaN)).filter((n) => Number.isFinite(n) && n > 0);
+    if (minutes.length > 0) return Math.max(...minutes) * 60_000;
+  }
+  return undefined;
+}
+
+/** Graph's `{error:{message, type, code, error_subcode, fbtrace_id}}` as the right kind of failure, in plain words. */
+export function classifyGraphAnswer(answer: Answer, what: string, nowMs: number): Error {
+  const body = parseJson(answer.raw);
+  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
+  const code = typeof error.code === 'number' ? error.code : null;
+  const subcode = typeof error.error_subcode === 'number' ? error.error_subcode : null;
+  const message = typeof error.message === 'string' ? error.message : '';
+  const trace = typeof error.fbtrace_id === 'string' ? ` fbtrace_id=${clip(error.fbtrace_id, 40)}` : '';
+  const detail = `${what} answered HTTP ${answer.status}${code === null ? '' : ` code=${code}`}${subcode === null ? '' : ` subcode=${subcode}`}${trace}${message ? `: ${clip(message)}` : ''}`;
+  const make = errors.make;
+  if (code === GRAPH_CODES.token) return errors.reconnect(subcode === GRAPH_CODES.tokenExpiredSubcode ? 'token-expired' : 'token-rejected', detail);
+  if (code !== null && GRAPH_CODES.rateLimits.includes(code)) {
+    const wait = regainMs(answer.headers) ?? parseRetryAfter(answer.headers['retry-after'], nowMs);
+    return new TransientFailure(errors.rateLimited(detail, wait), wait);
+  }
+  if (answer.status >= 500 || (code !== null && GRAPH_CODES.transient.includes(code)) || error.is_transient === true) return new TransientFailure(errors.unavailable(detail));
+  if (code === GRAPH_CODES.permission || (code !== null && code >= 200 && code <= 299)) {
+    return make('not-allowed', 'Facebook did not allow posting to this Page. The person who connected it must be allowed to create content on the Page. Ask IT to reconnect it.', detail, 'reconnect');
+  }
+  if (subcode === 1363130) return new SessionLost(detail);
+  return make('refused', 'Facebook did not accept the post. Nothing was published. Ask IT to look at the details.', detail, 'fix');
+}
+
+function readState(raw: Record<string, unknown>): FacebookJobState {
+  const saved = isRecord(raw.result) ? raw.result : null;
+  const result: PublishResult | undefined = saved && typeof saved.remoteId === 'string' ? { remoteId: saved.remoteId, url: typeof saved.url === 'string' ? saved.url : null, outcome: 'published' } : undefined;
+  return {
+    session: typeof raw.session === 'string' ? raw.session : null,
+    total: Number.isSafeInteger(raw.total) ? (raw.total as number) : 0,
+    handle: typeof raw.handle === 'string' ? raw.handle : null,
+    postingSince: Number.isSafeInteger(raw.postingSince) ? (raw.postingSince as number) : null,
+    ...(result ? { result } : {}),
+  };
+}
+
+class FacebookPublishJob {
+  readonly #s: Settings;
+  readonly #request: PublishRequest;
+  readonly #context: PublishContext;
+  readonly #api: BearerSession;
+  readonly #apiBase: string;
+  readonly #pageId: string;
+  #pageToken: string | null = null;
+  #report: ReturnType<typeof monotonicProgress> | null = null;
+
+  constructor(settings: Settings, request: PublishRequest, context: PublishContext, refreshes: Map<string, Promise<AccountCredentials>>) {
+    this.#s = settings;
+    this.#request = request;
+    this.#context = context;
+    this.#apiBase = context.account.apiBase.replace(/\/+$/, '');
+    this.#pageId = context.account.accountId;
+    this.#api = new BearerSession({
+      http: context.http,
+      signal: context.signal,
+      requester: FACEBOOK_REQUESTER,
+      retry: settings.retry,
+      now: settings.now,
+      timeoutMs: settings.timeoutMs,
+      errors,
+      label: 'Facebook',
+      credentials: context.credentials,
+      saveCredentials: context.saveCredentials,
+      appCredentials: settings.appCredentials,
+      // Meta has no refresh token; a new long-lived token needs a valid one and the app secret (§6.1).
+      tokenUrl: `${this.#apiBase}/oauth/access_token`,
+      clientAuth: 'form',
+      refreshMarginMs: 0,
+      refreshes,
+      accountKey: `${context.account.apiBase} ${context.account.accountId}`,
+      classify: (answer, what) => classifyGraphAnswer(answer, what, settings.now()),
+    });
+  }
+
+  async publish(): Promise<PublishResult> {
+    const media = this.#media();
+    const state = readState(await this.#context.checkpoint.load());
+    if (state.result) return state.result;
+    if (media?.kind === 'video' && state.postingSince === null && !state.handle) {
+      try {
+        await this.#upload(state, media);
+      } catch (err) {
+        if (!(err instanceof SessionLost)) throw err;
+        // Nothing is published before the handle is used: a new session is safe, once.
+        Object.assign(state, { session: null, total: 0, handle: null });
+        await this.#save(state);
+        await this.#upload(state, media);
+      }
+    }
+    return this.#create(state, media);
+  }
+
+  async reconcile(): Promise<PublishResult | null> {
+    const state = readState(await this.#context.checkpoint.load());
+    if (state.result) return state.result;
+    if (state.postingSince === null) return null;
+    const found = await this.#findPosted(state, this.#request.media[0] ?? null);
+    return found ? this.#finish(state, found) : null;
+  }
+
+  #media(): PublishMedia | null {
+    const { media } = this.#request;
+    const fix = (code: string, message: string, detail: string) => errors.make(code, message, detail, 'fix');
+    if (media.length === 0) {
+      if (!this.#request.caption.trim()) throw fix('empty-post', 'A Facebook post needs text, a photo or a video.', 'no caption and no media');
+      return null;
+    }
+    if (media.length > 1) throw fix('one-media', 'Airlock posts one photo or one video to a Facebook Page at a time.', `request has ${media.length} media items`);
+    const m = media[0]!;
+    if (m.kind === 'video' && m.bytes > FACEBOOK_LIMITS.videoMaxBytes) throw fix('video-too-large', "The video is larger than Facebook's limit of 10 GB.", `${m.bytes} bytes`);
+    if (m.kind === 'image' && m.bytes > FACEBOOK_LIMITS.photoMaxBytes) throw fix('photo-too-large', 'Facebook takes photos of up to 10 MB. This photo is larger.', `${m.bytes} bytes`);
+    if (m.kind === 'image' && !(FACEBOOK_PHOTO_TYPES as readonly string[]).includes(m.contentType)) throw fix('photo-format', 'Facebook does not take photos in this format.', `content type ${m.contentType}`);
+    return m;
+  }
+
+  #progress(phase: 'uploading' | 'processing' | 'creating', bytes: number, force = false): void {
+    this.#report ??= monotonicProgress(this.#context.onProgress, this.#request.media[0]?.bytes ?? 0);
+    this.#report(phase, bytes, force);
+  }
+
+  async #save(state: FacebookJobState): Promise<void> {
+    await this.#context.checkpoint.save({ ...state });
+  }
+
+  /** The long-lived user token, refused before use once it has run out (Meta has no refresh, §6.1). */
+  async #userToken(): Promise<string> {
+    const creds = await this.#context.credentials();
+    if (creds.expiresAt !== undefined && creds.expiresAt <= this.#s.now()) throw errors.reconnect('token-expired', `user token expired at ${new Date(creds.expiresAt).toISOString()}`);
+    return creds.accessToken;
+  }
+
+  /** A Graph call with a token in the `Authorization: OAuth` header, never in a URL. */
+  async #graph(request: Omit<BearerRequest, 'anonymous'>, token: string): Promise<Answer> {
+    return this.#api.request({ ...request, anonymous: true, headers: { Authorization: `OAuth ${token}`, ...request.headers } });
+  }
+
+  /** `GET /{page-id}?fields=access_token,tasks`: the Page token, and whether posting is allowed. */
+  async #page(): Promise<string> {
+    if (this.#pageToken) return this.#pageToken;
+    const answer = await this.#graph({ method: 'GET', url: `${this.#apiBase}${FACEBOOK_PATHS.page(this.#pageId)}?fields=access_token,tasks`, what: 'GET /{page-id}?fields=access_token,tasks' }, await this.#userToken());
+    const body = parseJson(answer.raw);
+    const token = isRecord(body) && typeof body.access_token === 'string' ? body.access_token : null;
+    const tasks = isRecord(body) && Array.isArray(body.tasks) ? body.tasks : [];
+    if (!token || !tasks.includes('CREATE_CONTENT')) {
+      throw errors.make('not-allowed', 'Facebook did not allow posting to this Page. The person who connected it must be allowed to create content on the Page. Ask IT to reconnect it.', `Page ${this.#pageId}: ${token ? `tasks ${tasks.join(',')}` : 'no Page token'}`, 'reconnect');
+    }
+    this.#pageToken = token;
+    return token;
+  }
+
+  /** §6.2 steps 1–3. */
+  async #upload(state: FacebookJobState, media: PublishMedia): Promise<void> {
+    const user = await this.#userToken();
+    let fresh = false;
+    if (!state.session || state.total !== media.bytes) {
+      const app = this.#s.appCredentials ? await this.#s.appCredentials() : null;
+      if (!app) {
+        throw errors.make('app-credentials-missing', "The organisation's Facebook app details are not set up on this kiosk, so Airlock cannot upload videos. Ask IT.", 'the upload session needs the app id; none is provisioned', 'fix');
+      }
+      const query = new URLSearchParams({ file_name: `${this.#request.postId}.mp4`, file_length: String(media.bytes), file_type: media.contentType.startsWith('video/') ? media.contentType : 'video/mp4' });
+      this.#progress('uploading', 0, true);
+      const answer = await this.#graph({ method: 'POST', url: `${this.#apiBase}${FACEBOOK_PATHS.uploads(app.clientId)}?${query}`, what: 'POST /{app-id}/uploads' }, user);
+      const body = parseJson(answer.raw);
+      const id = isRecord(body) && typeof body.id === 'string' && /^upload:[A-Za-z0-9_=:-]+$/.test(body.id) ? body.id : null;
+      if (!id) throw errors.make('bad-response', 'Facebook did not start the upload as expected. Nothing was published; Airlock will try again later.', 'POST /{app-id}/uploads: answer lacks the upload session id', 'retry');
+      Object.assign(state, { session: id, total: media.bytes, handle: null });
+      await this.#save(state);
+      fresh = true;
+    }
+    const url = `${this.#apiBase}${FACEBOOK_PATHS.session(state.session!)}`;
+    await this.#api.retrying(async (attempt) => {
+      // After any failure, ask where the session stands before sending the rest.
+      let offset = 0;
+      if (attempt > 1 || !fresh) {
+        const answer = await this.#graph({ method: 'GET', url, what: 'GET /upload:{id}' }, user);
+        const body = parseJson(answer.raw);
+        if (isRecord(body) && typeof body.h === 'string') return this.#handle(state, body.h);
+        offset = isRecord(body) ? Number(body.file_offset) : NaN;
+        if (!Number.isSafeInteger(offset) || offset < 0 || offset > state.total) throw errors.make('upload-out-of-step', 'Facebook and Airlock disagree about how much of the video has arrived, so Airlock stopped. Send the post again.', `GET /upload:{id} answered file_offset ${String(isRecord(body) ? body.file_offset : '')}`, 'retry');
+      }
+      this.#progress('uploading', offset, true);
+      const bytes = state.total - offset;
+      const answer = await this.#api.once({
+        method: 'POST',
+        url,
+        what: `POST /upload:{id} from byte ${offset}`,
+        anonymous: true,
+        upload: () => ({
+          body: fileRange(media.path, offset, bytes, this.#s.pieceBytes, (read) => this.#progress('uploading', offset + read)),
+          headers: { Authorization: `OAuth ${user}`, file_offset: String(offset), 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes) },
+        }),
+      });
+      const body = parseJson(answer.raw);
+      if (!isRecord(body) || typeof body.h !== 'string') throw new TransientFailure(errors.unavailable(`POST /upload:{id}: answer lacks the file handle`));
+      return this.#handle(state, body.h);
+    });
+  }
+
+  async #handle(state: FacebookJobState, handle: string): Promise<void> {
+    state.handle = handle;
+    await this.#save(state);
+    this.#progress('uploading', state.total, true);
+  }
+
+  /** §6.2 step 4, a photo, or text alone: created once. */
+  async #create(state: FacebookJobState, media: PublishMedia | null): Promise<PublishResult> {
+    const pageToken = await this.#page();
+    const earlier = state.postingSince !== null;
+    state.postingSince ??= this.#s.now();
+    await this.#save(state);
+    this.#progress('creating', media?.bytes ?? 0, true);
+    let attempts = earlier ? 1 : 0;
+    const beforeAttempt = async () => {
+      if (attempts++ > 0) {
+        const found = await this.#findPosted(state, media);
+        if (found) throw new AlreadyPosted(found);
+      }
+    };
+    const caption = this.#request.caption;
+    let request: BearerRequest;
+    if (media?.kind === 'video') {
+      const title = typeof this.#request.options.title === 'string' ? this.#request.options.title.trim() : '';
+      const form = new URLSearchParams({ ...(title ? { title } : {}), description: caption, fbuploader_video_file_chunk: state.handle ?? '' });
+      request = { method: 'POST', url: `${facebookVideoBase(this.#apiBase)}${FACEBOOK_PATHS.videos(this.#pageId)}`, what: 'POST /{page-id}/videos', upload: formUpload(form) };
+    } else if (media) {
+      const body = multipartFileBody([['message', caption], ['published', 'true']], { field: 'source', filename: `photo.${media.format === 'jpeg' ? 'jpg' : media.format}`, contentType: media.contentType, path: media.path, bytes: media.bytes }, this.#s.pieceBytes);
+      request = {
+        method: 'POST',
+        url: `${this.#apiBase}${FACEBOOK_PATHS.photos(this.#pageId)}`,
+        what: 'POST /{page-id}/photos',
+        upload: () => ({ body: body.open((read) => this.#progress('uploading', read)), headers: { 'Content-Type': body.contentType, 'Content-Length': String(body.contentLength) } }),
+      };
+    } else {
+      request = { method: 'POST', url: `${this.#apiBase}${FACEBOOK_PATHS.feed(this.#pageId)}`, what: 'POST /{page-id}/feed', upload: formUpload(new URLSearchParams({ message: caption })) };
+    }
+    let answer: Answer;
+    try {
+      answer = await this.#graph({ ...request, beforeAttempt }, pageToken);
+    } catch (err) {
+      if (err instanceof AlreadyPosted) return this.#finish(state, err.result);
+      throw err;
+    }
+    const body = parseJson(answer.raw);
+    const id = isRecord(body) ? (typeof body.post_id === 'string' ? body.post_id : typeof body.id === 'string' ? body.id : null) : null;
+    if (!id || !/^[0-9_]+$/.test(id)) {
+      const found = await this.#findPosted(state, media);
+      if (found) return this.#finish(state, found);
+      throw errors.make('bad-response', 'Facebook sent an answer Airlock could not read. Airlock will check whether the post went out before trying again.', `${request.what}: answer lacks an id`, 'retry');
+    }
+    return this.#finish(state, this.#resultFor(media, id));
+  }
+
+  #resultFor(media: PublishMedia | null, id: string): PublishResult {
+    return { remoteId: id, url: media?.kind === 'video' ? `https://www.facebook.com/${this.#pageId}/videos/${id}/` : `https://www.facebook.com/${id}`, outcome: 'published' };
+  }
+
+  /** The post an earlier attempt created, among the Page's recent videos, photos or posts, or null. */
+  async #findPosted(state: FacebookJobState, media: PublishMedia | null): Promise<PublishResult | null> {
+    const pageToken = await this.#page();
+    const edge = media?.kind === 'video' ? 'videos' : media ? 'photos' : 'feed';
+    const fields = media?.kind === 'video' ? 'id,title,description,created_time' : media ? 'id,name,created_time' : 'id,message,created_time';
+    const query = new URLSearchParams({ fields, limit: '25', ...(edge === 'photos' ? { type: 'uploaded' } : {}) });
+    const answer = await this.#graph({ method: 'GET', url: `${this.#apiBase}${FACEBOOK_PATHS[edge](this.#pageId)}?${query}`, what: `GET /{page-id}/${edge}` }, pageToken);
+    const body = parseJson(answer.raw);
+    const data = isRecord(body) && Array.isArray(body.data) ? body.data : [];
+    const since = (state.postingSince ?? 0) - 10 * 60_000;
+    const text = media?.kind === 'video' ? 'description' : media ? 'name' : 'message';
+    for (const item of data) {
+      if (!isRecord(item) || typeof item.id !== 'string') continue;
+      const created = typeof item.created_time === 'string' ? Date.parse(item.created_time.replace(/\+0000$/, 'Z')) : NaN;
+      if (!Number.isNaN(created) && created < since) continue;
+      if ((item[text] ?? '') !== this.#request.caption) continue;
+      return this.#resultFor(media, media && media.kind === 'image' ? `${this.#pageId}_${item.id}` : item.id);
+    }
+    return null;
+  }
+
+  async #finish(state: FacebookJobState, result: PublishResult): Promise<PublishResult> {
+    await this.#save({ ...state, result });
+    return result;
+  }
+}
+
+/** A small urlencoded form as an upload body, opened afresh for each attempt. */
+function formUpload(form: URLSearchParams): BearerRequest['upload'] {
+  const text = Buffer.from(form.toString(), 'utf8');
+  return () => ({ body: Readable.from([text]), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(text.length) } });
+}
+
+export function createFacebookAdapter(options: FacebookAdapterOptions = {}): PlatformAdapter {
+  const settings: Settings = { ...bearerSettings(options, errors.aborted), pieceBytes: options.pieceBytes ?? 256 * 1024 };
+  const refreshes = new Map<string, Promise<AccountCredentials>>();
+  const guard = <T>(context: PublishContext, work: () => Promise<T>): Promise<T> =>
+    guardJob(context, errors.aborted, work, (err) =>
+      err instanceof SessionLost ? errors.make('session-expired', 'Facebook no longer knows the upload. Nothing was published; send the post again.', err.message, 'retry') : err,
+    );
+  return {
+    platform: 'facebook',
+    check: (facts) => checkPostForPlatform('facebook', facts),
+    publish: (request, context) => guard(context, () => new FacebookPublishJob(settings, request, context, refreshes).publish()),
+    reconcile: (request, context) => guard(context, () => new FacebookPublishJob(settings, request, context, refreshes).reconcile()),
+  };
+}
