@@ -7,7 +7,7 @@ import type { AirlockErrorValue } from '../../../../common/errors.ts';
 import { call } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDuration } from '../../format.ts';
-import { i18n, useTranslation } from '../../i18n/index.ts';
+import { i18n, t, useTranslation } from '../../i18n/index.ts';
 import { asErrorValue } from '../audit/use-audit-log.ts';
 
 export type TikTokCreatorState = { phase: 'idle' } | { phase: 'loading' } | { phase: 'ready'; info: TikTokCreatorInfo } | { phase: 'failed'; error: AirlockErrorValue };
@@ -37,10 +37,17 @@ export function useTikTokCreatorInfo(active: boolean): { state: TikTokCreatorSta
  * can be seen and changed), every audience while the account could not be asked.
  */
 export function offeredPrivacy<T extends { value: string }>(all: T[], state: TikTokCreatorState, chosen: string | null): { options: T[]; notOffered: string | null } {
-  if (state.phase !== 'ready') return { options: all, notOffered: null };
+  if (state.phase !== 'ready' || !state.info.canPost) return { options: all, notOffered: null };
   const allowed = new Set(state.info.privacyLevels);
   const notOffered = chosen && !allowed.has(chosen) ? chosen : null;
   return { options: all.filter((p) => allowed.has(p.value) || p.value === notOffered), notOffered };
+}
+
+/** A blocking problem for the editor: the audience chosen is not one this account offers. */
+export function tiktokAudienceProblem(state: TikTokCreatorState, chosen: unknown, labelOf: (level: string) => string): string | null {
+  // An account that cannot post right now gave no list to hold the choice against.
+  if (state.phase !== 'ready' || !state.info.canPost || typeof chosen !== 'string' || chosen === '') return null;
+  return state.info.privacyLevels.includes(chosen) ? null : t('posts.editor.tiktokAccount.notOfferedProblem', { label: labelOf(chosen) });
 }
 
 export function TikTokAccountSummary({ state, onRetry }: { state: TikTokCreatorState; onRetry: () => void }) {
