@@ -286,6 +286,27 @@ export function bearerSettings(options: BearerAdapterOptions, aborted: () => Err
   };
 }
 
+/** A job's BearerSession: the context's network, signal and tokens, the adapter's settings, and the platform's own parts. */
+export function jobSession(
+  context: PublishContext,
+  settings: ReturnType<typeof bearerSettings>,
+  platform: Pick<BearerSessionOptions, 'requester' | 'errors' | 'label' | 'tokenUrl' | 'clientAuth' | 'refreshes' | 'classify'> & { refreshMarginMs?: number },
+): BearerSession {
+  return new BearerSession({
+    http: context.http,
+    signal: context.signal,
+    retry: settings.retry,
+    now: settings.now,
+    timeoutMs: settings.timeoutMs,
+    credentials: context.credentials,
+    saveCredentials: context.saveCredentials,
+    appCredentials: settings.appCredentials,
+    accountKey: `${context.account.apiBase} ${context.account.accountId}`,
+    ...platform,
+    refreshMarginMs: platform.refreshMarginMs ?? settings.refreshMarginMs,
+  });
+}
+
 /** Found among the account's recent posts: the post an earlier, unanswered attempt created. */
 export class AlreadyPosted extends Error {
   readonly result: PublishResult;

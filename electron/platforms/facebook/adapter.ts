@@ -8,8 +8,9 @@
 import { Readable } from 'node:stream';
 import type { AccountCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
-import { AlreadyPosted, BearerSession, bearerSettings, guardJob, monotonicProgress, parseJson, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
+import { AlreadyPosted, bearerSettings, guardJob, jobSession, type BearerSession, monotonicProgress, parseJson, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
 import { multipartFileBody } from '../mastodon/mastodon-multipart.ts';
+import { oneMediaOrText } from '../one-media.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, publishErrors } from '../publish-error.ts';
 import { parseRetryAfter, TransientFailure } from '../retry.ts';
@@ -109,24 +110,15 @@ class FacebookPublishJob {
     this.#context = context;
     this.#apiBase = context.account.apiBase.replace(/\/+$/, '');
     this.#pageId = context.account.accountId;
-    this.#api = new BearerSession({
-      http: context.http,
-      signal: context.signal,
+    this.#api = jobSession(context, settings, {
       requester: FACEBOOK_REQUESTER,
-      retry: settings.retry,
-      now: settings.now,
-      timeoutMs: settings.timeoutMs,
       errors,
       label: 'Facebook',
-      credentials: context.credentials,
-      saveCredentials: context.saveCredentials,
-      appCredentials: settings.appCredentials,
       // Meta has no refresh token; a new long-lived token needs a valid one and the app secret (§6.1).
       tokenUrl: `${this.#apiBase}/oauth/access_token`,
       clientAuth: 'form',
       refreshMarginMs: 0,
       refreshes,
-      accountKey: `${context.account.apiBase} ${context.account.accountId}`,
       classify: (answer, what) => classifyGraphAnswer(answer, what, settings.now()),
     });
   }
@@ -158,14 +150,9 @@ class FacebookPublishJob {
   }
 
   #media(): PublishMedia | null {
-    const { media } = this.#request;
     const fix = (code: string, message: string, detail: string) => errors.make(code, message, detail, 'fix');
-    if (media.length === 0) {
-      if (!this.#request.caption.trim()) throw fix('empty-post', 'A Facebook post needs text, a photo or a video.', 'no caption and no media');
-      return null;
-    }
-    if (media.length > 1) throw fix('one-media', 'Airlock posts one photo or one video to a Facebook Page at a time.', `request has ${media.length} media items`);
-    const m = media[0]!;
+    const m = oneMediaOrText(this.#request, errors, 'Facebook', 'a Facebook Page');
+    if (!m) return null;
     if (m.kind === 'video' && m.bytes > FACEBOOK_LIMITS.videoMaxBytes) throw fix('video-too-large', "The video is larger than Facebook's limit of 10 GB.", `${m.bytes} bytes`);
     if (m.kind === 'image' && m.bytes > FACEBOOK_LIMITS.photoMaxBytes) throw fix('photo-too-large', 'Facebook takes photos of up to 10 MB. This photo is larger.', `${m.bytes} bytes`);
     if (m.kind === 'image' && !(FACEBOOK_PHOTO_TYPES as readonly string[]).includes(m.contentType)) throw fix('photo-format', 'Facebook does not take photos in this format.', `content type ${m.contentType}`);

@@ -8,7 +8,8 @@
 import { stat } from 'node:fs/promises';
 import type { AccountCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
-import { AlreadyPosted, BearerSession, bearerSettings, guardJob, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
+import { AlreadyPosted, bearerSettings, guardJob, jobSession, type BearerSession, monotonicProgress, parseJson, TokenRejected, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
+import { oneMediaOrText } from '../one-media.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, publishErrors } from '../publish-error.ts';
 import { parseRetryAfter, TransientFailure } from '../retry.ts';
@@ -137,23 +138,13 @@ class LinkedInPublishJob {
     this.#context = context;
     this.#apiBase = context.account.apiBase.replace(/\/+$/, '');
     this.#author = organizationUrn(context.account.accountId);
-    this.#api = new BearerSession({
-      http: context.http,
-      signal: context.signal,
+    this.#api = jobSession(context, settings, {
       requester: LINKEDIN_REQUESTER,
-      retry: settings.retry,
-      now: settings.now,
-      timeoutMs: settings.timeoutMs,
       errors,
       label: 'LinkedIn',
-      credentials: context.credentials,
-      saveCredentials: context.saveCredentials,
-      appCredentials: settings.appCredentials,
       tokenUrl: linkedInTokenUrl(this.#apiBase),
       clientAuth: 'form',
-      refreshMarginMs: settings.refreshMarginMs,
       refreshes,
-      accountKey: `${context.account.apiBase} ${context.account.accountId}`,
       classify: (answer, what) => classifyLinkedInAnswer(answer, what, settings.now()),
     });
   }
@@ -187,14 +178,9 @@ class LinkedInPublishJob {
 
   /** The one photo or video, checked against §7.2's limits before anything is sent; null for a text post. */
   #media(): PublishMedia | null {
-    const { media } = this.#request;
     const fix = (code: string, message: string, detail: string) => errors.make(code, message, detail, 'fix');
-    if (media.length === 0) {
-      if (!this.#request.caption.trim()) throw fix('empty-post', 'A LinkedIn post needs text, a photo or a video.', 'no caption and no media');
-      return null;
-    }
-    if (media.length > 1) throw fix('one-media', 'Airlock posts one photo or one video to LinkedIn at a time.', `request has ${media.length} media items`);
-    const m = media[0]!;
+    const m = oneMediaOrText(this.#request, errors, 'LinkedIn', 'LinkedIn');
+    if (!m) return null;
     if (m.kind === 'video' && (m.bytes < LINKEDIN_LIMITS.videoMinBytes || m.bytes > LINKEDIN_LIMITS.videoMaxBytes)) {
       throw fix('video-size', 'LinkedIn takes videos from 75 KB to 500 MB. This video is outside that range.', `${m.bytes} bytes`);
     }
