@@ -2,15 +2,22 @@
 // direction overrides, zero-width and control characters removed (each counted for the
 // report), and look-alike words flagged for a person to check rather than silently changed.
 
+import type { CAPTION_SCRIPTS, FindingParams } from '../../../common/sanitize-report.ts';
+
 export interface CaptionFinding {
   kind: 'bidi' | 'invisible' | 'control' | 'tag' | 'variation' | 'normalised' | 'line-breaks';
   count: number;
   text: string;
+  /** `caption.<kind>` in SANITIZE_FINDING_CODES, so the renderer can say it in each language. */
+  code: `caption.${CaptionFinding['kind']}`;
+  params?: FindingParams;
 }
 
 export interface CaptionWarning {
   kind: 'mixed-script' | 'private-use';
   text: string;
+  code: `caption.${CaptionWarning['kind']}`;
+  params: FindingParams;
 }
 
 export interface CleanCaption {
@@ -32,7 +39,7 @@ const BLACK_FLAG = '\u{1F3F4}';
 const CANCEL_TAG = '\u{E007F}';
 const PRIVATE_USE = /[\p{Co}]/u;
 
-const SCRIPTS: ReadonlyArray<[string, RegExp]> = [
+const SCRIPTS: ReadonlyArray<[(typeof CAPTION_SCRIPTS)[number], RegExp]> = [
   ['Latin', /\p{Script=Latin}/u],
   ['Cyrillic', /\p{Script=Cyrillic}/u],
   ['Greek', /\p{Script=Greek}/u],
@@ -121,13 +128,13 @@ export function cleanCaption(input: string): CleanCaption {
   // Removing a character can bring a letter and a combining mark together: normalise again.
   const text = out.join('').normalize('NFC');
   const findings: CaptionFinding[] = [];
-  if (normalised !== input) findings.push({ kind: 'normalised', count: 1, text: 'Accented letters were stored in an unusual form and have been normalised' });
-  if (counts.bidi) findings.push({ kind: 'bidi', count: counts.bidi, text: `${plural(counts.bidi, 'text-direction control character', 'text-direction control characters')} removed` });
-  if (counts.invisible) findings.push({ kind: 'invisible', count: counts.invisible, text: `${plural(counts.invisible, 'invisible character', 'invisible characters')} removed` });
-  if (counts.tag) findings.push({ kind: 'tag', count: counts.tag, text: `${plural(counts.tag, 'hidden tag character', 'hidden tag characters')} removed (these can carry invisible text)` });
-  if (counts.variation) findings.push({ kind: 'variation', count: counts.variation, text: `${plural(counts.variation, 'hidden variation selector', 'hidden variation selectors')} removed` });
-  if (counts.control) findings.push({ kind: 'control', count: counts.control, text: `${plural(counts.control, 'control character', 'control characters')} removed` });
-  if (counts.lineBreaks) findings.push({ kind: 'line-breaks', count: counts.lineBreaks, text: `${plural(counts.lineBreaks, 'unusual line break', 'unusual line breaks')} replaced with a normal one` });
+  if (normalised !== input) findings.push({ kind: 'normalised', code: 'caption.normalised', count: 1, text: 'Accented letters were stored in an unusual form and have been normalised' });
+  if (counts.bidi) findings.push({ kind: 'bidi', code: 'caption.bidi', count: counts.bidi, params: { count: counts.bidi }, text: `${plural(counts.bidi, 'text-direction control character', 'text-direction control characters')} removed` });
+  if (counts.invisible) findings.push({ kind: 'invisible', code: 'caption.invisible', count: counts.invisible, params: { count: counts.invisible }, text: `${plural(counts.invisible, 'invisible character', 'invisible characters')} removed` });
+  if (counts.tag) findings.push({ kind: 'tag', code: 'caption.tag', count: counts.tag, params: { count: counts.tag }, text: `${plural(counts.tag, 'hidden tag character', 'hidden tag characters')} removed (these can carry invisible text)` });
+  if (counts.variation) findings.push({ kind: 'variation', code: 'caption.variation', count: counts.variation, params: { count: counts.variation }, text: `${plural(counts.variation, 'hidden variation selector', 'hidden variation selectors')} removed` });
+  if (counts.control) findings.push({ kind: 'control', code: 'caption.control', count: counts.control, params: { count: counts.control }, text: `${plural(counts.control, 'control character', 'control characters')} removed` });
+  if (counts.lineBreaks) findings.push({ kind: 'line-breaks', code: 'caption.line-breaks', count: counts.lineBreaks, params: { count: counts.lineBreaks }, text: `${plural(counts.lineBreaks, 'unusual line break', 'unusual line breaks')} replaced with a normal one` });
 
   return { text, findings, warnings: lookAlikeWarnings(text) };
 }
@@ -141,12 +148,12 @@ export function lookAlikeWarnings(text: string): CaptionWarning[] {
     seen.add(word);
     const scripts = SCRIPTS.filter(([, re]) => re.test(word)).map(([name]) => name);
     if (scripts.length > 1) {
-      warnings.push({ kind: 'mixed-script', text: `The word “${word}” mixes ${scripts.join(' and ')} letters, so it may be a look-alike. Check it before publishing.` });
+      warnings.push({ kind: 'mixed-script', code: 'caption.mixed-script', params: { word, scripts }, text: `The word “${word}” mixes ${scripts.join(' and ')} letters, so it may be a look-alike. Check it before publishing.` });
     }
   }
   const privateUse = Array.from(text).filter((c) => PRIVATE_USE.test(c)).length;
   if (privateUse > 0) {
-    warnings.push({ kind: 'private-use', text: `${plural(privateUse, 'character', 'characters')} from a private range will show differently on each device. Check the caption.` });
+    warnings.push({ kind: 'private-use', code: 'caption.private-use', params: { count: privateUse }, text: `${plural(privateUse, 'character', 'characters')} from a private range will show differently on each device. Check the caption.` });
   }
   return warnings;
 }

@@ -5,7 +5,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import exifr from 'exifr';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { AirlockError } from '../../../common/errors.ts';
-import type { SanitizeFinding, SanitizeReport } from '../../../common/sanitize-report.ts';
+import { finding, type SanitizeFinding, type SanitizeReport } from '../../../common/sanitize-report.ts';
 import { surveyImage, type ContainerSurvey } from './image-containers.ts';
 
 export interface ImageLimits {
@@ -43,39 +43,42 @@ export function describeTags(tags: ExifTags): SanitizeFinding[] {
   const lat = tags.latitude;
   const lon = tags.longitude;
   if (typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)) {
-    findings.push({ kind: 'location', text: `GPS position ${coordinate(lat, 'N', 'S')}, ${coordinate(lon, 'E', 'W')} removed` });
+    findings.push(finding('location', 'image.gps-position', `GPS position ${coordinate(lat, 'N', 'S')}, ${coordinate(lon, 'E', 'W')} removed`, { lat, lon }));
   } else if (Object.keys(tags).some((k) => k.startsWith('GPS'))) {
-    findings.push({ kind: 'location', text: 'GPS information removed' });
+    findings.push(finding('location', 'image.gps-info', 'GPS information removed'));
   }
   const make = str(tags.Make);
   const model = str(tags.Model);
   // Many cameras repeat the make in the model name ("Canon" + "Canon EOS R6").
   const camera = make && model?.toLowerCase().startsWith(make.toLowerCase()) ? model : [make, model].filter(Boolean).join(' ');
-  if (camera) findings.push({ kind: 'camera', text: `Camera make and model (${camera}) removed` });
+  if (camera) findings.push(finding('camera', 'image.camera-model', `Camera make and model (${camera}) removed`, { camera }));
   const serials = ['SerialNumber', 'BodySerialNumber', 'CameraSerialNumber', 'LensSerialNumber', 'InternalSerialNumber'].filter((k) => str(tags[k]));
-  if (serials.length) findings.push({ kind: 'serial', text: serials.length === 1 ? 'Camera serial number removed' : `${serials.length} camera and lens serial numbers removed` });
+  if (serials.length) findings.push(finding('serial', 'image.camera-serials', serials.length === 1 ? 'Camera serial number removed' : `${serials.length} camera and lens serial numbers removed`, { count: serials.length }));
   const authors = ['Artist', 'creator', 'Creator', 'By-line', 'Byline', 'XPAuthor', 'OwnerName', 'CameraOwnerName'].map((k) => tags[k]).flat().map(str).filter(Boolean);
-  if (authors.length) findings.push({ kind: 'author', text: `Author name (${[...new Set(authors)].join(', ')}) removed` });
-  if (str(tags.Copyright) || str(tags.rights)) findings.push({ kind: 'author', text: 'Copyright notice removed' });
+  if (authors.length) {
+    const names = [...new Set(authors)].join(', ');
+    findings.push(finding('author', 'image.author-name', `Author name (${names}) removed`, { names }));
+  }
+  if (str(tags.Copyright) || str(tags.rights)) findings.push(finding('author', 'image.copyright', 'Copyright notice removed'));
   const taken = describeDate(tags.DateTimeOriginal) ?? describeDate(tags.CreateDate) ?? describeDate(tags.ModifyDate);
-  if (taken) findings.push({ kind: 'date', text: `Date taken (${taken}) removed` });
+  if (taken) findings.push(finding('date', 'image.date-taken', `Date taken (${taken}) removed`, { date: taken }));
   const software = str(tags.Software) ?? str(tags.CreatorTool);
-  if (software) findings.push({ kind: 'software', text: `Editing software name (${software}) removed` });
+  if (software) findings.push(finding('software', 'image.software', `Editing software name (${software}) removed`, { software }));
   const description = str(tags.ImageDescription) ?? str(tags.UserComment) ?? str(tags.XPComment) ?? str(tags.description);
-  if (description) findings.push({ kind: 'text', text: 'Hidden description text removed' });
-  if (tags.MakerNote !== undefined) findings.push({ kind: 'camera', text: 'Camera maker notes removed' });
+  if (description) findings.push(finding('text', 'image.description', 'Hidden description text removed'));
+  if (tags.MakerNote !== undefined) findings.push(finding('camera', 'image.maker-notes', 'Camera maker notes removed'));
   return findings;
 }
 
 function describeContainer(survey: ContainerSurvey, tags: ExifTags, hadThumbnail: boolean): SanitizeFinding[] {
   const findings: SanitizeFinding[] = [];
-  if (hadThumbnail) findings.push({ kind: 'hidden-data', text: 'Embedded preview thumbnail removed (it can show the uncropped original)' });
-  if (survey.xmp) findings.push({ kind: 'metadata', text: 'XMP metadata block removed' });
-  if (survey.iptc) findings.push({ kind: 'metadata', text: 'IPTC press metadata removed' });
-  if (survey.comments) findings.push({ kind: 'text', text: `${survey.comments} hidden comment${survey.comments === 1 ? '' : 's'} removed` });
-  if (survey.textChunks) findings.push({ kind: 'text', text: `${survey.textChunks} hidden text note${survey.textChunks === 1 ? '' : 's'} removed` });
-  if (survey.trailingBytes > 0) findings.push({ kind: 'hidden-data', text: `${survey.trailingBytes.toLocaleString('en')} bytes of hidden data after the end of the picture removed` });
-  if (survey.exif && Object.keys(tags).length === 0) findings.push({ kind: 'metadata', text: 'EXIF metadata block removed' });
+  if (hadThumbnail) findings.push(finding('hidden-data', 'image.thumbnail', 'Embedded preview thumbnail removed (it can show the uncropped original)'));
+  if (survey.xmp) findings.push(finding('metadata', 'image.xmp-block', 'XMP metadata block removed'));
+  if (survey.iptc) findings.push(finding('metadata', 'image.iptc-block', 'IPTC press metadata removed'));
+  if (survey.comments) findings.push(finding('text', 'image.comments', `${survey.comments} hidden comment${survey.comments === 1 ? '' : 's'} removed`, { count: survey.comments }));
+  if (survey.textChunks) findings.push(finding('text', 'image.text-notes', `${survey.textChunks} hidden text note${survey.textChunks === 1 ? '' : 's'} removed`, { count: survey.textChunks }));
+  if (survey.trailingBytes > 0) findings.push(finding('hidden-data', 'image.trailing-data', `${survey.trailingBytes.toLocaleString('en')} bytes of hidden data after the end of the picture removed`, { bytes: survey.trailingBytes }));
+  if (survey.exif && Object.keys(tags).length === 0) findings.push(finding('metadata', 'image.exif-block', 'EXIF metadata block removed'));
   return findings;
 }
 
@@ -141,9 +144,9 @@ export async function sanitizeImage(src: string, dest: string, limits: ImageLimi
   const { tags, thumbnail } = await readTags(survey, buf);
   const findings = [...describeTags(tags), ...describeContainer(survey, tags, thumbnail)];
   if (meta.orientation !== undefined && meta.orientation !== 1) {
-    findings.push({ kind: 'orientation', text: 'The picture was stored turned; it has been turned upright' });
+    findings.push(finding('orientation', 'image.orientation', 'The picture was stored turned; it has been turned upright'));
   }
-  if (meta.icc || survey.icc) findings.push({ kind: 'colour', text: 'Colour profile converted to standard sRGB' });
+  if (meta.icc || survey.icc) findings.push(finding('colour', 'image.colour-profile', 'Colour profile converted to standard sRGB'));
 
   let output: { data: Buffer; info: OutputInfo };
   try {

@@ -1,9 +1,10 @@
 // The sanitising work the import hands to worker threads: one function per job type, shared
 // by the worker and by tests, so what runs off the UI thread is exactly what is tested.
-import type { SanitizeReport } from '../../../common/sanitize-report.ts';
+import { finding, type SanitizeFinding, type SanitizeReport } from '../../../common/sanitize-report.ts';
 import { DEFAULT_IMAGE_LIMITS, makeThumbnail, sanitizeImage, type ImageLimits } from './image.ts';
 import { rm } from 'node:fs/promises';
 import { describeMp4, stripMp4Metadata } from './mp4/index.ts';
+import type { Mp4Finding } from './mp4/mp4-types.ts';
 import { TRANSCODE_PROFILE, transcodeVideo } from './transcode.ts';
 
 export type SanitizeJob =
@@ -28,7 +29,7 @@ export async function runSanitizeJob(job: SanitizeJob): Promise<SanitizedMedia> 
   }
   if (!job.transcode) {
     const report = await stripMp4Metadata(job.src, job.dest);
-    return videoResult(job.dest, report.format, report.outputBytes, report.findings.map((f) => ({ kind: f.kind, text: f.text })));
+    return videoResult(job.dest, report.format, report.outputBytes, report.findings.map(reportFinding));
   }
   // Strip, re-encode, strip again: ffmpeg reads only a clean copy, and nothing it writes is trusted.
   const stripped = `${job.dest}.stripped.mp4`;
@@ -37,14 +38,16 @@ export async function runSanitizeJob(job: SanitizeJob): Promise<SanitizedMedia> 
     const first = await stripMp4Metadata(job.src, stripped);
     await transcodeVideo(stripped, encoded, job.transcode.ffmpeg);
     const again = await stripMp4Metadata(encoded, job.dest);
-    const findings = [...first.findings.map((f) => ({ kind: f.kind as string, text: f.text })), { kind: 'transcoded', text: `Re-encoded to ${TRANSCODE_PROFILE}, as the kiosk policy asks` }];
+    const findings = [...first.findings.map(reportFinding), finding('transcoded', 'video.transcoded', `Re-encoded to ${TRANSCODE_PROFILE}, as the kiosk policy asks`, { profile: TRANSCODE_PROFILE })];
     return videoResult(job.dest, again.format, again.outputBytes, findings);
   } finally {
     await Promise.all([rm(stripped, { force: true }), rm(encoded, { force: true })]);
   }
 }
 
-async function videoResult(file: string, format: string, bytes: number, findings: Array<{ kind: string; text: string }>): Promise<SanitizedMedia> {
+const reportFinding = (f: Mp4Finding): SanitizeFinding => finding(f.kind, f.code, f.text, f.params);
+
+async function videoResult(file: string, format: string, bytes: number, findings: SanitizeFinding[]): Promise<SanitizedMedia> {
   const facts = await describeMp4(file);
   return {
     kind: 'video',

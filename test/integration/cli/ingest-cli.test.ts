@@ -76,6 +76,8 @@ describe('airlock import', () => {
     const json = JSON.parse(first.out);
     expect(json.imported).toHaveLength(1);
     expect(json.imported[0].report.findings.map((f: { text: string }) => f.text)).toContain('GPS position 51.50 N, 0.12 W removed');
+    // The JSON keeps each sentence and adds what the sentence is made of, for translation.
+    expect(json.imported[0].report.findings).toContainEqual({ kind: 'location', code: 'image.gps-position', text: 'GPS position 51.50 N, 0.12 W removed', params: { lat: expect.closeTo(51.5, 2), lon: expect.closeTo(-0.12, 2) } });
     expect(json.posts).toHaveLength(1);
 
     const replay = airlock(['import', pkg, '--data', data, '--json', '--policy', policy]);

@@ -5,17 +5,18 @@
 import type { Mp4Box } from './mp4-box.ts';
 import { XMP_UUID, childOf, payloadOf } from './mp4-box.ts';
 import type { Mp4Finding, Mp4FindingKind } from './mp4-types.ts';
+import { MP4_TAG_LABELS, type FindingParams, type Mp4TagId, type SanitizeFindingCode } from '../../../../common/sanitize-report.ts';
 
 export class Mp4FindingList {
   private readonly findings: Mp4Finding[] = [];
   private readonly seen = new Set<string>();
   private otherTags = 0;
 
-  add(kind: Mp4FindingKind, text: string): void {
+  add(kind: Mp4FindingKind, code: SanitizeFindingCode, text: string, params?: FindingParams): void {
     const key = `${kind}\u0000${text}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.findings.push({ kind, text });
+    this.findings.push(params ? { kind, code, text, params } : { kind, code, text });
   }
 
   addOtherTag(): void {
@@ -27,6 +28,8 @@ export class Mp4FindingList {
     if (this.otherTags > 0) {
       out.push({
         kind: 'tag',
+        code: 'video.other-tags',
+        params: { count: this.otherTags },
         text: this.otherTags === 1 ? '1 other metadata tag removed' : `${this.otherTags} other metadata tags removed`,
       });
     }
@@ -41,7 +44,7 @@ export function describeMetadataBox(box: Mp4Box, findings: Mp4FindingList): void
     return;
   }
   if (box.opaque) {
-    findings.add('tag', 'Damaged metadata block removed');
+    findings.add('tag', 'video.damaged-metadata', 'Damaged metadata block removed');
     return;
   }
   if (box.type === 'meta') {
@@ -58,13 +61,14 @@ export function describeCreationTime(secondsSince1904: number, findings: Mp4Find
   const unixSeconds = secondsSince1904 - 2_082_844_800;
   const date = new Date(unixSeconds * 1000);
   if (Number.isNaN(date.getTime())) return;
-  findings.add('date', `Creation date ${date.toISOString().slice(0, 10)} removed`);
+  const day = date.toISOString().slice(0, 10);
+  findings.add('date', 'video.creation-date', `Creation date ${day} removed`, { date: day });
 }
 
 function describeUdtaItem(item: Mp4Box, findings: Mp4FindingList): void {
   switch (item.type) {
     case 'meta':
-      if (item.opaque) findings.add('tag', 'Damaged metadata block removed');
+      if (item.opaque) findings.add('tag', 'video.damaged-metadata', 'Damaged metadata block removed');
       else describeMeta(item, findings);
       return;
     case 'loci':
@@ -77,7 +81,7 @@ function describeUdtaItem(item: Mp4Box, findings: Mp4FindingList): void {
     case 'FIRM':
     case 'CAME':
     case 'LENS':
-      findings.add('device', 'Camera maker data (GoPro) removed');
+      findings.add('device', 'video.maker-data', 'Camera maker data (GoPro) removed', { maker: 'GoPro' });
       return;
     default:
       describeTag(item.type, readUdtaText(item), findings);
@@ -136,7 +140,7 @@ function describeMeta(meta: Mp4Box, findings: Mp4FindingList): void {
     describeXmp(payloadOf(xml).subarray(4), findings);
     return;
   }
-  findings.add('tag', 'Metadata block removed');
+  findings.add('tag', 'video.metadata-block', 'Metadata block removed');
 }
 
 function readKeys(keys: Mp4Box | undefined): string[] {
@@ -170,34 +174,35 @@ function readDataValue(payload: Buffer): string | null {
 
 interface TagMeaning {
   kind: Mp4FindingKind;
+  id: Mp4TagId;
   label: string;
 }
 
 // A Map, not an object: keys come from the file, and "constructor" must not find a function.
 const TAGS = new Map<string, TagMeaning>();
-function tag(kind: Mp4FindingKind, label: string, ...keys: string[]): void {
-  for (const key of keys) TAGS.set(key, { kind, label });
+function tag(kind: Mp4FindingKind, id: Mp4TagId, ...keys: string[]): void {
+  for (const key of keys) TAGS.set(key, { kind, id, label: MP4_TAG_LABELS[id] });
 }
-tag('location', 'Location', '©xyz', 'location', 'com.apple.quicktime.location.iso6709', 'com.android.capture.location');
-tag('location', 'Place name', 'com.apple.quicktime.location.name', 'com.apple.quicktime.location.body', 'com.apple.quicktime.location.note');
-tag('author', 'Author', '©art', '©aut', 'auth', 'perf', '©wrt', '©prf', 'aart', 'artist', 'author', 'com.apple.quicktime.author', 'com.apple.quicktime.artist');
-tag('title', 'Title', '©nam', 'titl', 'title', 'com.apple.quicktime.title', 'com.apple.quicktime.displayname');
-tag('date', 'Creation date', '©day', 'date', 'yrrc', 'creation_time', 'com.apple.quicktime.creationdate');
-tag('device', 'Camera make', '©mak', 'make', 'com.apple.quicktime.make', 'com.android.manufacturer');
-tag('device', 'Camera model', '©mod', 'model', 'com.apple.quicktime.model', 'com.android.model');
-tag('software', 'Software', '©swr', 'software', 'com.apple.quicktime.software', 'com.android.version');
-tag('encoder', 'Encoder', '©too', '©enc', 'encoder', 'com.apple.quicktime.encoder');
-tag('tag', 'Comment', '©cmt', 'comment', 'com.apple.quicktime.comment');
-tag('tag', 'Description', '©des', 'dscp', 'desc', 'ldes', 'description', 'com.apple.quicktime.description');
-tag('tag', 'Copyright', 'cprt', '©cpy', 'copyright', 'com.apple.quicktime.copyright');
-tag('tag', 'Keywords', 'kywd', 'keyw', 'keywords', 'com.apple.quicktime.keywords');
-tag('tag', 'Album', '©alb', 'albm', 'album');
-tag('tag', 'Genre', '©gen', 'gnre', 'genre');
-tag('tag', 'Information', '©inf');
+tag('location', 'location', '©xyz', 'location', 'com.apple.quicktime.location.iso6709', 'com.android.capture.location');
+tag('location', 'place-name', 'com.apple.quicktime.location.name', 'com.apple.quicktime.location.body', 'com.apple.quicktime.location.note');
+tag('author', 'author', '©art', '©aut', 'auth', 'perf', '©wrt', '©prf', 'aart', 'artist', 'author', 'com.apple.quicktime.author', 'com.apple.quicktime.artist');
+tag('title', 'title', '©nam', 'titl', 'title', 'com.apple.quicktime.title', 'com.apple.quicktime.displayname');
+tag('date', 'creation-date', '©day', 'date', 'yrrc', 'creation_time', 'com.apple.quicktime.creationdate');
+tag('device', 'camera-make', '©mak', 'make', 'com.apple.quicktime.make', 'com.android.manufacturer');
+tag('device', 'camera-model', '©mod', 'model', 'com.apple.quicktime.model', 'com.android.model');
+tag('software', 'software', '©swr', 'software', 'com.apple.quicktime.software', 'com.android.version');
+tag('encoder', 'encoder', '©too', '©enc', 'encoder', 'com.apple.quicktime.encoder');
+tag('tag', 'comment', '©cmt', 'comment', 'com.apple.quicktime.comment');
+tag('tag', 'description', '©des', 'dscp', 'desc', 'ldes', 'description', 'com.apple.quicktime.description');
+tag('tag', 'copyright', 'cprt', '©cpy', 'copyright', 'com.apple.quicktime.copyright');
+tag('tag', 'keywords', 'kywd', 'keyw', 'keywords', 'com.apple.quicktime.keywords');
+tag('tag', 'album', '©alb', 'albm', 'album');
+tag('tag', 'genre', '©gen', 'gnre', 'genre');
+tag('tag', 'information', '©inf');
 
 function describeTag(rawKey: string, value: string | null, findings: Mp4FindingList): void {
   const key = rawKey.toLowerCase();
-  const meaning = TAGS.get(key) ?? (/location|gps|geo/.test(key) ? { kind: 'location' as const, label: 'Location' } : undefined);
+  const meaning = TAGS.get(key) ?? (/location|gps|geo/.test(key) ? { kind: 'location' as const, id: 'location' as const, label: MP4_TAG_LABELS.location } : undefined);
   if (!meaning) {
     findings.addOtherTag();
     return;
@@ -205,29 +210,32 @@ function describeTag(rawKey: string, value: string | null, findings: Mp4FindingL
   const shown = value === null ? '' : displayValue(value);
   switch (meaning.kind) {
     case 'location': {
-      const point = meaning.label === 'Location' && value !== null ? parseIso6709(value) : null;
-      findings.add('location', point ? `Location ${formatPoint(point)} removed` : `${meaning.label} tag removed`);
+      const point = meaning.id === 'location' && value !== null ? parseIso6709(value) : null;
+      if (point) findings.add('location', 'video.location', `Location ${formatPoint(point)} removed`, { lat: point.latitude, lon: point.longitude });
+      else findings.add('location', 'video.tag', `${meaning.label} tag removed`, { tag: meaning.id });
       return;
     }
     case 'date': {
       const day = value === null ? null : /^\s*(\d{4}-\d{2}-\d{2})/.exec(value)?.[1];
-      findings.add('date', day ? `Creation date ${day} removed` : 'Creation date tag removed');
+      if (day) findings.add('date', 'video.creation-date', `Creation date ${day} removed`, { date: day });
+      else findings.add('date', 'video.tag', 'Creation date tag removed', { tag: meaning.id });
       return;
     }
     case 'device':
     case 'software':
     case 'encoder':
-      findings.add(meaning.kind, shown ? `${meaning.label} tag "${shown}" removed` : `${meaning.label} tag removed`);
+      if (shown) findings.add(meaning.kind, 'video.tag-value', `${meaning.label} tag "${shown}" removed`, { tag: meaning.id, value: shown });
+      else findings.add(meaning.kind, 'video.tag', `${meaning.label} tag removed`, { tag: meaning.id });
       return;
     default:
-      findings.add(meaning.kind, `${meaning.label} tag removed`);
+      findings.add(meaning.kind, 'video.tag', `${meaning.label} tag removed`, { tag: meaning.id });
   }
 }
 
 /** Track-level text the sanitizer blanks (handler names, compressor names) is reported the same way. */
-export function describeBlankedText(kind: Mp4FindingKind, label: string, value: string, findings: Mp4FindingList): void {
+export function describeBlankedText(kind: Mp4FindingKind, code: 'video.track-name' | 'video.encoder-name', label: string, value: string, findings: Mp4FindingList): void {
   const shown = displayValue(value);
-  if (shown) findings.add(kind, `${label} "${shown}" removed`);
+  if (shown) findings.add(kind, code, `${label} "${shown}" removed`, { value: shown });
 }
 
 /** 3GPP location: full box, language, place name, role, then 16.16 fixed-point longitude, latitude. */
@@ -244,13 +252,14 @@ function describeLoci(item: Mp4Box, findings: Mp4FindingList): void {
   }
   pos += 1; // role
   if (pos + 8 > payload.length) {
-    findings.add('location', 'Location tag removed');
+    findings.add('location', 'video.tag', 'Location tag removed', { tag: 'location' });
     return;
   }
   const longitude = payload.readInt32BE(pos) / 65536;
   const latitude = payload.readInt32BE(pos + 4) / 65536;
   const valid = Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
-  findings.add('location', valid ? `Location ${formatPoint({ latitude, longitude })} removed` : 'Location tag removed');
+  if (valid) findings.add('location', 'video.location', `Location ${formatPoint({ latitude, longitude })} removed`, { lat: latitude, lon: longitude });
+  else findings.add('location', 'video.tag', 'Location tag removed', { tag: 'location' });
 }
 
 function describeUuid(box: Mp4Box, findings: Mp4FindingList): void {
@@ -259,18 +268,18 @@ function describeUuid(box: Mp4Box, findings: Mp4FindingList): void {
     return;
   }
   if (box.uuid === '85c0b687820f11e08111f4ce462b6a48') {
-    findings.add('device', 'Camera maker data (Canon) removed');
+    findings.add('device', 'video.maker-data', 'Camera maker data (Canon) removed', { maker: 'Canon' });
     return;
   }
-  findings.add('tag', 'Vendor data block removed');
+  findings.add('tag', 'video.vendor-data', 'Vendor data block removed');
 }
 
 function describeXmp(xml: Buffer, findings: Mp4FindingList): void {
   const text = xml.toString('utf8');
-  findings.add('tag', 'XMP metadata removed');
-  if (/GPS(Latitude|Longitude)|photoshop:City|Iptc4xmpCore:Location/.test(text)) findings.add('location', 'Location in XMP metadata removed');
-  if (/dc:creator|xmpDM:artist|photoshop:Author/.test(text)) findings.add('author', 'Author tag removed');
-  if (/tiff:Make|tiff:Model|exifEX:BodySerialNumber|aux:SerialNumber/.test(text)) findings.add('device', 'Camera details in XMP metadata removed');
+  findings.add('tag', 'video.xmp', 'XMP metadata removed');
+  if (/GPS(Latitude|Longitude)|photoshop:City|Iptc4xmpCore:Location/.test(text)) findings.add('location', 'video.xmp-location', 'Location in XMP metadata removed');
+  if (/dc:creator|xmpDM:artist|photoshop:Author/.test(text)) findings.add('author', 'video.tag', 'Author tag removed', { tag: 'author' });
+  if (/tiff:Make|tiff:Model|exifEX:BodySerialNumber|aux:SerialNumber/.test(text)) findings.add('device', 'video.xmp-camera', 'Camera details in XMP metadata removed');
 }
 
 export interface GeoPoint {

@@ -6,6 +6,7 @@
 import type { Mp4Box } from './mp4-box.ts';
 import type { Mp4TrackPlan } from './mp4-analysis.ts';
 import type { Mp4FindingList } from './metadata-findings.ts';
+import type { Mp4Finding } from './mp4-types.ts';
 import { buildBox, payloadOf, wholeBox } from './mp4-box.ts';
 import { describeBlankedText, describeCreationTime, describeMetadataBox } from './metadata-findings.ts';
 
@@ -99,7 +100,8 @@ function rewriteTrack(trak: Mp4Box, ctx: RewriteContext): Piece | null {
   if (!plan?.keep) {
     ctx.removedTracks += 1;
     ctx.removed['trak'] = (ctx.removed['trak'] ?? 0) + 1;
-    ctx.findings.add('track', droppedTrackSentence(plan?.handler ?? ''));
+    const dropped = droppedTrackSentence(plan?.handler ?? '');
+    ctx.findings.add('track', dropped.code, dropped.text, dropped.params);
     describeNestedMetadata(trak, ctx);
     return null;
   }
@@ -183,21 +185,23 @@ function describeNestedMetadata(box: Mp4Box, ctx: RewriteContext): void {
   }
 }
 
-function droppedTrackSentence(handler: string): string {
+function droppedTrackSentence(handler: string): Pick<Mp4Finding, 'code' | 'text' | 'params'> {
   switch (handler) {
     case 'meta':
-      return 'Timed metadata track removed (such tracks can hold GPS or sensor readings)';
+      return { code: 'video.timed-metadata-track', text: 'Timed metadata track removed (such tracks can hold GPS or sensor readings)' };
     case 'tmcd':
-      return 'Timecode track removed';
+      return { code: 'video.timecode-track', text: 'Timecode track removed' };
     case 'text':
     case 'sbtl':
     case 'subt':
     case 'clcp':
-      return 'Subtitle track removed';
+      return { code: 'video.subtitle-track', text: 'Subtitle track removed' };
     case 'hint':
-      return 'Streaming hint track removed';
-    default:
-      return `Extra track of type "${handler.replace(/[^\x20-\x7e]/g, '?')}" removed`;
+      return { code: 'video.hint-track', text: 'Streaming hint track removed' };
+    default: {
+      const type = handler.replace(/[^\x20-\x7e]/g, '?');
+      return { code: 'video.other-track', text: `Extra track of type "${type}" removed`, params: { type } };
+    }
   }
 }
 
@@ -231,7 +235,7 @@ function blankHandlerName(box: Mp4Box, ctx: RewriteContext): Buffer {
   const payload = payloadOf(box);
   if (payload.length > 24) {
     const name = handlerName(payload.subarray(24));
-    if (!GENERIC_HANDLER_NAMES.has(name)) describeBlankedText('device', 'Track name', name, ctx.findings);
+    if (!GENERIC_HANDLER_NAMES.has(name)) describeBlankedText('device', 'video.track-name', 'Track name', name, ctx.findings);
   }
   if (payload.length > 12) bytes.fill(0, p + 12, bytes.length);
   return bytes;
@@ -258,7 +262,7 @@ function blankSampleEntries(stsd: Mp4Box, handler: string, ctx: RewriteContext):
       const field = bytes.subarray(p + 42, p + 74);
       const length = field[0] ?? 0;
       const name = length > 0 && length < 32 ? field.toString('utf8', 1, 1 + length) : '';
-      describeBlankedText('encoder', 'Encoder tag', name, ctx.findings);
+      describeBlankedText('encoder', 'video.encoder-name', 'Encoder tag', name, ctx.findings);
       field.fill(0);
     }
   }

@@ -93,7 +93,7 @@ export async function writeSanitizedMp4(source: Mp4Source, sink: Mp4Sink, analys
   const firstMedia = boxes.findIndex((box) => box.role === 'media' || box.role === 'fragment');
   const summary = removedSummary(removed);
   const list = findings.list();
-  if (summary) list.push({ kind: 'boxes', text: summary });
+  if (summary) list.push({ kind: 'boxes', code: 'video.boxes', text: summary.text, params: { count: summary.count, boxes: summary.parts } });
   return {
     format: analysis.format,
     layout: analysis.layout,
@@ -131,7 +131,7 @@ async function planOutput(
     case 'metadata':
       removed[box.type] = (removed[box.type] ?? 0) + 1;
       if (box.tree) describeMetadataBox(box.tree, findings);
-      else findings.add('tag', 'Large metadata block removed');
+      else findings.add('tag', 'video.large-metadata-block', 'Large metadata block removed');
       return inFragmentRegion && !isLast ? blankedAsFree(box) : { kind: 'drop', size: 0 };
     case 'index':
       // mfra only speeds up seeking and holds absolute offsets; players rebuild it from the fragments.
@@ -224,10 +224,10 @@ function mergedRanges(tracks: readonly Mp4TrackPlan[]): Array<[number, number]> 
   return merged;
 }
 
-function removedSummary(removed: Record<string, number>): string | null {
+function removedSummary(removed: Record<string, number>): { text: string; count: number; parts: string[] } | null {
   const entries = Object.entries(removed).filter(([, n]) => n > 0);
   if (entries.length === 0) return null;
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
   const parts = entries.map(([type, n]) => `${type.trim() || '?'} ×${n}`);
-  return `${total} ${total === 1 ? 'box' : 'boxes'} removed: ${parts.join(', ')}`;
+  return { text: `${total} ${total === 1 ? 'box' : 'boxes'} removed: ${parts.join(', ')}`, count: total, parts };
 }

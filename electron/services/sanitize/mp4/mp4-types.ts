@@ -1,5 +1,6 @@
 // The shapes the MP4/MOV sanitizer hands back: the box tree it validated, what it removed,
 // and the limits that keep a hostile file from costing unbounded time or memory.
+import type { FindingParams, SanitizeFindingCode } from '../../../../common/sanitize-report.ts';
 
 const MiB = 1024 * 1024;
 
@@ -76,6 +77,9 @@ export interface Mp4Finding {
   kind: Mp4FindingKind;
   /** A sentence for kiosk staff, e.g. `Location 59.4370 N, 24.7536 E removed`. */
   text: string;
+  /** Which sentence it is, and the values in it, so the renderer can say it in each language. */
+  code: SanitizeFindingCode;
+  params?: FindingParams;
 }
 
 export interface Mp4SanitizeReport {

@@ -8,7 +8,7 @@ describe('caption cleaner', () => {
   it('removes a bidi override that reverses how text reads, and reports it', () => {
     const result = cleanCaption('Visit our office \u202Egnp.exe\u202C today');
     expect(result.text).toBe('Visit our office gnp.exe today');
-    expect(result.findings).toEqual([{ kind: 'bidi', count: 2, text: '2 text-direction control characters removed' }]);
+    expect(result.findings).toEqual([{ kind: 'bidi', code: 'caption.bidi', count: 2, params: { count: 2 }, text: '2 text-direction control characters removed' }]);
   });
 
   it('removes zero-width and control characters, counting each kind', () => {

@@ -309,14 +309,14 @@ describe('shapes that are accepted', () => {
       const metaSummary = moov?.children?.find((b) => b.type === 'meta');
       expect(metaSummary?.children?.map((b) => b.type)).toEqual(['hdlr', 'keys', 'ilst']);
       const { report } = await stripMp4MetadataBytes(bytes);
-      expect(report.findings).toContainEqual({ kind: 'location', text: 'Location 59.4370 N, 24.7536 E removed' });
+      expect(report.findings).toContainEqual({ kind: 'location', code: 'video.location', text: 'Location 59.4370 N, 24.7536 E removed', params: { lat: expect.closeTo(59.437, 3), lon: expect.closeTo(24.7536, 3) } });
     }
   });
 
   it('keeps damaged user data from blocking the import: it is removed whole', async () => {
     const damaged = box('udta', rawBox(400, '\u00a9xyz', ascii('+59')));
     const { report, bytes } = await stripMp4MetadataBytes(minimalMp4('faststart', { moovExtras: [damaged] }));
-    expect(report.findings).toContainEqual({ kind: 'tag', text: 'Damaged metadata block removed' });
+    expect(report.findings).toContainEqual({ kind: 'tag', code: 'video.damaged-metadata', text: 'Damaged metadata block removed' });
     expect(bytes.includes(ascii('\u00a9xyz'))).toBe(false);
     await inspectMp4Bytes(bytes);
   });

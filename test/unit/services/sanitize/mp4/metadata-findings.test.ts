@@ -51,12 +51,12 @@ describe('findings for tags written by different producers', () => {
     const { report } = await stripMp4MetadataBytes(minimalMp4('faststart', { moovExtras: [udta] }));
     expect(report.findings).toEqual(
       expect.arrayContaining([
-        { kind: 'location', text: 'Location 59.4370 N, 24.7536 E removed' },
-        { kind: 'device', text: 'Camera model tag "HERO12 Black" removed' },
-        { kind: 'software', text: 'Software tag "HD9.01.01.60.00" removed' },
-        { kind: 'author', text: 'Author tag removed' },
-        { kind: 'date', text: 'Creation date 2023-12-24 removed' },
-        { kind: 'tag', text: '1 other metadata tag removed' },
+        { kind: 'location', code: 'video.location', text: 'Location 59.4370 N, 24.7536 E removed', params: { lat: expect.closeTo(59.437, 3), lon: expect.closeTo(24.7536, 3) } },
+        { kind: 'device', code: 'video.tag-value', text: 'Camera model tag "HERO12 Black" removed', params: { tag: 'camera-model', value: 'HERO12 Black' } },
+        { kind: 'software', code: 'video.tag-value', text: 'Software tag "HD9.01.01.60.00" removed', params: { tag: 'software', value: 'HD9.01.01.60.00' } },
+        { kind: 'author', code: 'video.tag', text: 'Author tag removed', params: { tag: 'author' } },
+        { kind: 'date', code: 'video.creation-date', text: 'Creation date 2023-12-24 removed', params: { date: '2023-12-24' } },
+        { kind: 'tag', code: 'video.other-tags', text: '1 other metadata tag removed', params: { count: 1 } },
       ]),
     );
   });
@@ -65,13 +65,13 @@ describe('findings for tags written by different producers', () => {
     const meta = appleMetaBox({ 'com.apple.quicktime.location.ISO6709': '+59.4370+024.7536/' });
     const udta = box('udta', box('\u00a9xyz', u16(18), u16(0x55c4), ascii('+59.4370+024.7536/')));
     const { report } = await stripMp4MetadataBytes(minimalMp4('moov-last', { moovExtras: [meta, udta] }));
-    expect(report.findings.filter((f) => f.kind === 'location')).toEqual([{ kind: 'location', text: 'Location 59.4370 N, 24.7536 E removed' }]);
+    expect(report.findings.filter((f) => f.kind === 'location')).toEqual([{ kind: 'location', code: 'video.location', text: 'Location 59.4370 N, 24.7536 E removed', params: { lat: expect.closeTo(59.437, 3), lon: expect.closeTo(24.7536, 3) } }]);
     expect(report.removedBoxes).toEqual({ meta: 1, udta: 1 });
   });
 
   it('reports creation times from the movie header once and counts every cleared time', async () => {
     const { report } = await stripMp4MetadataBytes(minimalMp4());
-    expect(report.findings.filter((f) => f.kind === 'date')).toEqual([{ kind: 'date', text: 'Creation date 2024-05-03 removed' }]);
+    expect(report.findings.filter((f) => f.kind === 'date')).toEqual([{ kind: 'date', code: 'video.creation-date', text: 'Creation date 2024-05-03 removed', params: { date: '2024-05-03' } }]);
     // mvhd creation + modification, tkhd creation, mdhd creation (the hand-built file leaves the others 0).
     expect(report.clearedTimestamps).toBe(4);
   });

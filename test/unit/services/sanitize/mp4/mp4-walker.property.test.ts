@@ -173,7 +173,7 @@ describe('MP4 walker under random input', () => {
     for (const extra of [udta, large]) {
       const { report } = await stripMp4MetadataBytes(Buffer.concat([seed, extra]));
       expect(report.removedBoxes).toEqual({ udta: 1 });
-      expect(report.findings).toContainEqual({ kind: 'title', text: 'Title tag removed' });
+      expect(report.findings).toContainEqual({ kind: 'title', code: 'video.tag', text: 'Title tag removed', params: { tag: 'title' } });
     }
   });
 });
