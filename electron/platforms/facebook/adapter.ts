@@ -12,7 +12,7 @@ import { AlreadyPosted, bearerSettings, guardJob, jobSession, type BearerSession
 import { multipartFileBody } from '../mastodon/mastodon-multipart.ts';
 import { oneMediaOrText } from '../one-media.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
-import { clip, publishErrors } from '../publish-error.ts';
+import { clip, publishErrors, type PublishErrors } from '../publish-error.ts';
 import { parseRetryAfter, TransientFailure } from '../retry.ts';
 import { fileRange } from '../youtube/adapter.ts';
 import { FACEBOOK_LIMITS, FACEBOOK_PATHS, FACEBOOK_PHOTO_TYPES, facebookVideoBase, GRAPH_CODES } from './protocol.ts';
@@ -59,8 +59,19 @@ function regainMs(headers: Answer['headers']): number | undefined {
   return undefined;
 }
 
-/** Graph's `{error:{message, type, code, error_subcode, fbtrace_id}}` as the right kind of failure, in plain words. */
-export function classifyGraphAnswer(answer: Answer, what: string, nowMs: number): Error {
+/** What a Graph error says: code, subcode and a detail line for IT. */
+export interface GraphFailure {
+  status: number;
+  code: number | null;
+  subcode: number | null;
+  detail: string;
+}
+
+/**
+ * Graph's `{error:{message, type, code, error_subcode, fbtrace_id}}` (§6.4) as the right kind of
+ * failure, in the platform's words; `special` answers first for the platform's own codes.
+ */
+export function classifyGraph(errs: PublishErrors, label: string, place: string, answer: Answer, what: string, nowMs: number, special?: (f: GraphFailure) => Error | null): Error {
   const body = parseJson(answer.raw);
   const error = isRecord(body) && isRecord(body.error) ? body.error : {};
   const code = typeof error.code === 'number' ? error.code : null;
@@ -68,18 +79,22 @@ export function classifyGraphAnswer(answer: Answer, what: string, nowMs: number)
   const message = typeof error.message === 'string' ? error.message : '';
   const trace = typeof error.fbtrace_id === 'string' ? ` fbtrace_id=${clip(error.fbtrace_id, 40)}` : '';
   const detail = `${what} answered HTTP ${answer.status}${code === null ? '' : ` code=${code}`}${subcode === null ? '' : ` subcode=${subcode}`}${trace}${message ? `: ${clip(message)}` : ''}`;
-  const make = errors.make;
-  if (code === GRAPH_CODES.token) return errors.reconnect(subcode === GRAPH_CODES.tokenExpiredSubcode ? 'token-expired' : 'token-rejected', detail);
+  const own = special?.({ status: answer.status, code, subcode, detail });
+  if (own) return own;
+  if (code === GRAPH_CODES.token) return errs.reconnect(subcode === GRAPH_CODES.tokenExpiredSubcode ? 'token-expired' : 'token-rejected', detail);
   if (code !== null && GRAPH_CODES.rateLimits.includes(code)) {
     const wait = regainMs(answer.headers) ?? parseRetryAfter(answer.headers['retry-after'], nowMs);
-    return new TransientFailure(errors.rateLimited(detail, wait), wait);
+    return new TransientFailure(errs.rateLimited(detail, wait), wait);
   }
-  if (answer.status >= 500 || (code !== null && GRAPH_CODES.transient.includes(code)) || error.is_transient === true) return new TransientFailure(errors.unavailable(detail));
+  if (answer.status >= 500 || (code !== null && GRAPH_CODES.transient.includes(code)) || error.is_transient === true) return new TransientFailure(errs.unavailable(detail));
   if (code === GRAPH_CODES.permission || (code !== null && code >= 200 && code <= 299)) {
-    return make('not-allowed', 'Facebook did not allow posting to this Page. The person who connected it must be allowed to create content on the Page. Ask IT to reconnect it.', detail, 'reconnect');
+    return errs.make('not-allowed', `${label} did not allow posting to ${place}. The person who connected it must be allowed to create content on it. Ask IT to reconnect it.`, detail, 'reconnect');
   }
-  if (subcode === 1363130) return new SessionLost(detail);
-  return make('refused', 'Facebook did not accept the post. Nothing was published. Ask IT to look at the details.', detail, 'fix');
+  return errs.make('refused', `${label} did not accept the post. Nothing was published. Ask IT to look at the details.`, detail, 'fix');
+}
+
+export function classifyGraphAnswer(answer: Answer, what: string, nowMs: number): Error {
+  return classifyGraph(errors, 'Facebook', 'this Page', answer, what, nowMs, (f) => (f.subcode === 1363130 ? new SessionLost(f.detail) : null));
 }
 
 function readState(raw: Record<string, unknown>): FacebookJobState {
@@ -188,7 +203,7 @@ class FacebookPublishJob {
     const token = isRecord(body) && typeof body.access_token === 'string' ? body.access_token : null;
     const tasks = isRecord(body) && Array.isArray(body.tasks) ? body.tasks : [];
     if (!token || !tasks.includes('CREATE_CONTENT')) {
-      throw errors.make('not-allowed', 'Facebook did not allow posting to this Page. The person who connected it must be allowed to create content on the Page. Ask IT to reconnect it.', `Page ${this.#pageId}: ${token ? `tasks ${tasks.join(',')}` : 'no Page token'}`, 'reconnect');
+      throw errors.make('not-allowed', 'Facebook did not allow posting to this Page. The person who connected it must be allowed to create content on it. Ask IT to reconnect it.', `Page ${this.#pageId}: ${token ? `tasks ${tasks.join(',')}` : 'no Page token'}`, 'reconnect');
     }
     this.#pageToken = token;
     return token;

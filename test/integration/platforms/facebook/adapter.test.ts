@@ -157,7 +157,7 @@ describe('Facebook adapter: Page video', () => {
     const s = await start({ pages: [{ tasks: ['ANALYZE'] }] });
     const err = await adapterWith(s).adapter.publish({ postId: 'p', idempotencyKey: 'p:facebook', caption: 'Hello', options: {}, media: [] }, harness(s).context).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'publish.facebook.not-allowed', next: 'reconnect', retryable: false });
-    expect((err as Error).message).toBe('Facebook did not allow posting to this Page. The person who connected it must be allowed to create content on the Page. Ask IT to reconnect it.');
+    expect((err as Error).message).toBe('Facebook did not allow posting to this Page. The person who connected it must be allowed to create content on it. Ask IT to reconnect it.');
     expect(s.feed()).toHaveLength(0);
   });
 
