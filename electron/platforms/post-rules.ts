@@ -4,6 +4,7 @@
 import type { PlatformId } from '../../common/platforms.ts';
 import { checkBluesky } from './bluesky/rules.ts';
 import { checkFacebook } from './facebook/rules.ts';
+import { checkInstagram } from './instagram/rules.ts';
 import { checkLinkedIn } from './linkedin/rules.ts';
 import { checkMastodon } from './mastodon/rules.ts';
 import { countCaptionUnits, validateTikTokPost } from './tiktok/rules.ts';
@@ -71,14 +72,6 @@ function checkTikTok(facts: PostFacts): Omit<PlatformCheck, 'platform'> {
   };
 }
 
-function checkGeneric(facts: PostFacts, limit: number, needsMedia: boolean, name: string): Omit<PlatformCheck, 'platform'> {
-  const used = Array.from(facts.caption).length;
-  const errors: RuleIssue[] = [];
-  if (used > limit) errors.push(issue('caption', 'caption.too-long', `${name} allows ${limit} characters; this caption has ${used}.`));
-  if (needsMedia && facts.media.length === 0) errors.push(issue('media', 'media.required', `${name} posts need a photo or a video.`));
-  return { counters: [{ label: 'characters', used, limit }], errors, warnings: [] };
-}
-
 const CHECKS: Record<PlatformId, (facts: PostFacts) => Omit<PlatformCheck, 'platform'>> = {
   tiktok: checkTikTok,
   bluesky: checkBluesky,
@@ -86,7 +79,7 @@ const CHECKS: Record<PlatformId, (facts: PostFacts) => Omit<PlatformCheck, 'plat
   x: checkX,
   youtube: checkYouTube,
   facebook: checkFacebook,
-  instagram: (f) => checkGeneric(f, 2_200, true, 'Instagram'),
+  instagram: checkInstagram,
   linkedin: checkLinkedIn,
 };
 

@@ -287,6 +287,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
       x: createXAdapter({ appCredentials: () => vault.loadAppCredentials('x') }),
       youtube: createYouTubeAdapter({ appCredentials: () => vault.loadAppCredentials('youtube') }),
       facebook: lazyAdapter('facebook', async () => (await import('../platforms/facebook/adapter.ts')).createFacebookAdapter({ appCredentials: () => vault.loadAppCredentials('facebook') })),
+      instagram: lazyAdapter('instagram', async () => (await import('../platforms/instagram/adapter.ts')).createInstagramAdapter(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {})),
       linkedin: lazyAdapter('linkedin', async () => (await import('../platforms/linkedin/adapter.ts')).createLinkedInAdapter({ appCredentials: () => vault.loadAppCredentials('linkedin'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) })),
     },
     now,

@@ -343,7 +343,7 @@ class FacebookPublishJob {
 }
 
 /** A small urlencoded form as an upload body, opened afresh for each attempt. */
-function formUpload(form: URLSearchParams): BearerRequest['upload'] {
+export function formUpload(form: URLSearchParams): BearerRequest['upload'] {
   const text = Buffer.from(form.toString(), 'utf8');
   return () => ({ body: Readable.from([text]), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(text.length) } });
 }

@@ -99,24 +99,25 @@ interface Session {
   expired: boolean;
 }
 
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+export type GraphReply = { status: number; body: unknown; headers?: Record<string, string> };
+type Reply = GraphReply;
 
 const systemClock: Clock = { now: () => new Date() };
 
-const failWith = (status: number, code: number, message: string, o: Parameters<typeof graphError>[2] = {}, headers?: Record<string, string>): Reply => ({
+export const failWith = (status: number, code: number, message: string, o: Parameters<typeof graphError>[2] = {}, headers?: Record<string, string>): Reply => ({
   status,
   body: graphError(code, message, { trace: randomBytes(8).toString('base64url'), ...o }),
   ...(headers ? { headers } : {}),
 });
 
-function reply(res: ServerResponse, r: Reply): void {
+export function reply(res: ServerResponse, r: Reply): void {
   const text = JSON.stringify(r.body);
   res.writeHead(r.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': String(Buffer.byteLength(text)), ...r.headers });
   res.end(text);
 }
 
 /** The token of a request: `Authorization: OAuth|Bearer …`, or `access_token` in the query or form. */
-function tokenOf(req: IncomingMessage, url: URL, form?: URLSearchParams | Map<string, string[]>): string | null {
+export function tokenOf(req: IncomingMessage, url: URL, form?: URLSearchParams | Map<string, string[]>): string | null {
   const m = /^(?:OAuth|Bearer) (\S+)$/i.exec(req.headers.authorization ?? '');
   if (m) return m[1]!;
   const fromForm = form instanceof Map ? form.get('access_token')?.[0] : form?.get('access_token');
