@@ -214,7 +214,7 @@ export type PackageCheck = z.infer<typeof PackageCheck>;
 export const ScanView = z.object({
   volumeId: z.string(),
   accepted: z.array(z.object({ path: z.string(), kind: z.string(), bytes: z.number() })),
-  rejected: z.array(z.object({ path: z.string(), reason: z.string(), code: z.string(), skipped: z.boolean() })),
+  rejected: z.array(z.object({ path: z.string(), reason: z.string(), code: z.string(), skipped: z.boolean(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })),
   totals: z.object({ accepted: z.number(), acceptedBytes: z.number(), rejected: z.number(), skipped: z.number() }),
   truncated: z.string().nullable(),
   package: PackageCheck,

@@ -62,3 +62,13 @@ export function formatTime(value: string | Date): string {
 export function formatWhen(value: string | Date): string {
   return dateFormat({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(asDate(value));
 }
+
+/** A number with a fixed count of decimals, e.g. a coordinate: English "59.4370", Estonian "59,4370". */
+export function formatDecimal(value: number, digits: number): string {
+  return numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/** A list read as a sentence: English "Latin and Cyrillic", Estonian "ladina ja kirillitsa". */
+export function formatList(items: string[]): string {
+  return new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(items);
+}

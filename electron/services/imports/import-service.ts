@@ -50,7 +50,7 @@ export class ImportService {
     return {
       volumeId,
       accepted: scan.accepted.map((f) => ({ path: f.path, kind: f.kind, bytes: f.bytes })),
-      rejected: scan.rejected.map((f) => ({ path: f.path, reason: f.reason, code: f.code, skipped: f.skipped === true })),
+      rejected: scan.rejected.map((f) => ({ path: f.path, reason: f.reason, code: f.code, skipped: f.skipped === true, ...(f.params ? { params: f.params } : {}) })),
       totals: { accepted: scan.totals.accepted, acceptedBytes: scan.totals.acceptedBytes, rejected: scan.totals.rejected, skipped: scan.totals.skipped },
       truncated: scan.truncated?.reason ?? null,
       package: pkg,

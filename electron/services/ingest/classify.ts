@@ -2,6 +2,7 @@
 // whether Airlock takes it. The name only has to agree: a PNG called .jpg is refused, because a
 // disagreement is either a mistake staff should fix or someone hoping a parser guesses wrong.
 
+import type { IngestCode } from './codes.ts';
 import type { MediaKind } from './limits.ts';
 import { extensionOf } from './names.ts';
 
@@ -44,7 +45,7 @@ export type Classification =
   | { ok: true; kind: MediaKind; mime: string; format: string; checkText: boolean }
   | {
       ok: false;
-      code: string;
+      code: IngestCode;
       reason: string;
       detail: string;
       format: string;
@@ -366,7 +367,7 @@ export function classifyFile(name: string, header: Uint8Array, options: Classify
 
   const found = sniffFormat(header);
   const detail = `content: ${found.format}; extension: ${ext === '' ? '(none)' : `.${ext}`}`;
-  const refuse = (code: string, reason: string, extra: { kind?: MediaKind; mime?: string } = {}): Classification => ({
+  const refuse = (code: IngestCode, reason: string, extra: { kind?: MediaKind; mime?: string } = {}): Classification => ({
     ok: false,
     code,
     reason,

@@ -9,6 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockError } from '../../../common/errors.ts';
 import { classifyFile, SNIFF_BYTES } from './classify.ts';
+import type { IngestParams } from './codes.ts';
 import { formatBytes, resolveScanLimits } from './limits.ts';
 import type { MediaKind, ScanLimits, ScanLimitsInput } from './limits.ts';
 import { checkEntryName, displaySafeName } from './names.ts';
@@ -29,8 +30,10 @@ export interface RejectedFile {
   path: string;
   /** A sentence for comms staff. */
   reason: string;
-  /** Stable code such as `ingest.symlink`. */
+  /** Stable code such as `ingest.symlink` (one of INGEST_CODES; a file the import could not clean has a `media.*` code). */
   code: string;
+  /** The values in `reason`, so the renderer can say it in each language. */
+  params?: IngestParams;
   /** For IT: what was detected. */
   detail?: string;
   /** Operating-system clutter (hidden files, recycle bins): left out, not a warning sign. */
@@ -244,6 +247,7 @@ class VolumeScan {
             path: childRel,
             code: 'ingest.too-deep',
             reason: `This folder is more than ${this.limits.maxDepth} folders deep, so Airlock did not look inside it.`,
+            params: { depth: this.limits.maxDepth },
           });
           continue;
         }
@@ -359,6 +363,7 @@ class VolumeScan {
         path: rel,
         code: 'ingest.too-large',
         reason: `This ${KIND_NOUN[verdict.kind]} is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)}.`,
+        params: { bytes: size, limit: maxBytes },
         kind: verdict.kind,
         mime: verdict.mime,
         bytes: size,

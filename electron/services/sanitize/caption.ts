@@ -2,21 +2,21 @@
 // direction overrides, zero-width and control characters removed (each counted for the
 // report), and look-alike words flagged for a person to check rather than silently changed.
 
-import type { CAPTION_SCRIPTS, FindingParams } from '../../../common/sanitize-report.ts';
+import type { CAPTION_SCRIPTS, FindingParams, SanitizeFindingCode } from '../../../common/sanitize-report.ts';
 
 export interface CaptionFinding {
   kind: 'bidi' | 'invisible' | 'control' | 'tag' | 'variation' | 'normalised' | 'line-breaks';
   count: number;
   text: string;
   /** `caption.<kind>` in SANITIZE_FINDING_CODES, so the renderer can say it in each language. */
-  code: `caption.${CaptionFinding['kind']}`;
+  code: SanitizeFindingCode & `caption.${CaptionFinding['kind']}`;
   params?: FindingParams;
 }
 
 export interface CaptionWarning {
   kind: 'mixed-script' | 'private-use';
   text: string;
-  code: `caption.${CaptionWarning['kind']}`;
+  code: SanitizeFindingCode & `caption.${CaptionWarning['kind']}`;
   params: FindingParams;
 }
 

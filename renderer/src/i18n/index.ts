@@ -44,9 +44,9 @@ export async function setLanguage(language: Language): Promise<void> {
  * English, often with specifics (a time, a file name), so English shows their sentence as it is
  * and other languages show the translation of the code when the catalogue has one.
  */
-export function staffMessage(code: string, message: string): string {
+export function staffMessage(code: string, message: string, params?: Record<string, string | number>): string {
   const key = `errors.${code}`;
-  return i18n.language !== 'en' && i18n.exists(key) ? i18n.t(key) : message;
+  return i18n.language !== 'en' && i18n.exists(key) ? i18n.t(key, params ?? {}) : message;
 }
 
 export { Trans, useTranslation };

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { formatBytes, formatDate, formatDateTime, formatDuration, formatNumber } from '../format.ts';
 import { staffMessage, useTranslation } from '../i18n/index.ts';
+import { serviceParams } from '../i18n/service-text.ts';
 import { useImportStore } from '../state/import-store.ts';
 import { useStaffStore } from '../state/staff-store.ts';
 
@@ -83,7 +84,7 @@ function ScanResult({ scan }: { scan: ScanView }) {
             {problems.map((f) => (
               <li key={f.path}>
                 <span className="file-list__name">{f.path}</span>
-                <span className="file-list__reason">{staffMessage(f.code, f.reason)}</span>
+                <span className="file-list__reason">{staffMessage(f.code, f.reason, f.params && serviceParams(f.params))}</span>
               </li>
             ))}
           </ul>

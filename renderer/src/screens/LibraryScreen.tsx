@@ -8,6 +8,7 @@ import type { LibraryItem } from '../../../common/contract.ts';
 import type { AirlockErrorValue } from '../../../common/errors.ts';
 import { ApiError, call } from '../api/client.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { ReportFindings } from '../components/ReportFindings.tsx';
 import { formatBytes } from '../format.ts';
 import { t as translate, useTranslation } from '../i18n/index.ts';
 
@@ -33,11 +34,7 @@ function LibraryCard({ item, position, total }: { item: LibraryItem; position: n
       </p>
       <h3 className="library-item__report-title">{item.report.findings.length === 0 ? t('library.nothingFound') : t('library.removed')}</h3>
       {item.report.findings.length > 0 ? (
-        <ul className="report" data-testid="report">
-          {item.report.findings.map((f, i) => (
-            <li key={i}>{f.text}</li>
-          ))}
-        </ul>
+        <ReportFindings findings={item.report.findings} testId="report" />
       ) : null}
     </div>
   );

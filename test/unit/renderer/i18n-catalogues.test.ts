@@ -9,6 +9,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { eventContract } from '../../../common/contract.ts';
 import { METHOD_NAMES } from '../../../common/method-names.ts';
+import { CAPTION_SCRIPTS, MP4_TAG_LABELS, SANITIZE_FINDING_CODES } from '../../../common/sanitize-report.ts';
+import { INGEST_CODES } from '../../../electron/services/ingest/codes.ts';
 import en from '../../../renderer/src/i18n/en.json' with { type: 'json' };
 import et from '../../../renderer/src/i18n/et.json' with { type: 'json' };
 
@@ -211,5 +213,39 @@ describe('the renderer’s use of the catalogues', () => {
     } finally {
       fs.rmSync(probe, { force: true });
     }
+  });
+});
+
+/** Every `'prefix.code'` string literal in the TypeScript files of a folder. */
+function codesIn(dir: string, prefix: string): string[] {
+  const found = new Set<string>();
+  for (const file of sourceFiles(dir)) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(new RegExp(`'(${prefix}\\.[a-z0-9-]+)'`, 'g'))) found.add(m[1]!);
+  }
+  return [...found].sort();
+}
+
+const SERVICES = path.resolve(import.meta.dirname, '../../../electron/services');
+const inBoth = (key: string) => (EN.has(key) || (EN.has(`${key}_one`) && EN.has(`${key}_other`))) && (ET.has(key) || (ET.has(`${key}_one`) && ET.has(`${key}_other`)));
+
+describe('the sentences the services write', () => {
+  it('can say every sanitisation finding, metadata tag and writing system in both languages', () => {
+    expect(SANITIZE_FINDING_CODES.length).toBeGreaterThan(40);
+    expect(SANITIZE_FINDING_CODES.filter((code) => !inBoth(`sanitize.${code}`))).toEqual([]);
+    expect(Object.keys(MP4_TAG_LABELS).filter((id) => !inBoth(`sanitize.tags.${id}`))).toEqual([]);
+    expect(CAPTION_SCRIPTS.filter((script) => !inBoth(`sanitize.scripts.${script}`))).toEqual([]);
+  });
+
+  it('can say every ingest code in both languages, and the ingest code uses no code missing from the list', () => {
+    const used = codesIn(path.join(SERVICES, 'ingest'), 'ingest');
+    expect(used).toContain('ingest.too-large');
+    expect(used.filter((code) => !(INGEST_CODES as readonly string[]).includes(code))).toEqual([]);
+    expect(INGEST_CODES.filter((code) => !inBoth(`errors.${code}`))).toEqual([]);
+  });
+
+  it('can say every network refusal and failure in both languages', () => {
+    const egress = codesIn(path.join(SERVICES, 'egress'), 'egress');
+    expect(egress).toContain('egress.host-not-allowed');
+    expect(egress.filter((code) => !inBoth(`errors.${code}`))).toEqual([]);
   });
 });

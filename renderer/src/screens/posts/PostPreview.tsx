@@ -4,6 +4,7 @@
 import type { LibraryItem } from '../../../../common/contract.ts';
 import { mediaUrl, platformName, TIKTOK_PRIVACY } from './post-words.ts';
 import { t } from '../../i18n/index.ts';
+import { FindingLine, ReportFindings } from '../../components/ReportFindings.tsx';
 
 export interface PreviewMedia {
   mediaId: string;
@@ -108,17 +109,13 @@ export function MediaReports({ media, library }: { media: PreviewMedia[]; librar
             ) : item.report.findings.length === 0 ? (
               <p className="muted">{t('posts.preview.nothingFound')}</p>
             ) : (
-              <ul className="report">
-                {item.report.findings.map((f, j) => (
-                  <li key={j}>{f.text}</li>
-                ))}
-              </ul>
+              <ReportFindings findings={item.report.findings} />
             )}
             {item && item.report.warnings.length > 0 ? (
               <ul className="check-issues">
                 {item.report.warnings.map((w, j) => (
                   <li key={j} className="check-issue check-issue--warning">
-                    <span aria-hidden="true">⚠</span> {w.text}
+                    <span aria-hidden="true">⚠</span> <FindingLine finding={w} />
                   </li>
                 ))}
               </ul>

@@ -15,6 +15,7 @@ import { CANCELLABLE, EDITABLE, firstLine, formatWhen, kioskTimeZone, platformLi
 import { PreviewPanel, type PreviewContent } from './PostPreview.tsx';
 import { PublishActivityList, usePublishActivity } from '../../training/publish-activity.tsx';
 import { t } from '../../i18n/index.ts';
+import { FindingLine, ReportFindings } from '../../components/ReportFindings.tsx';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const localDate = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -313,16 +314,12 @@ export function PostReview({ post, onBack, onEdit }: { post: PostView; onBack: (
           {post.captionReport.findings.length === 0 ? (
             <p className="muted">{t('posts.review.captionClean')}</p>
           ) : (
-            <ul className="report" data-testid="caption-report">
-              {post.captionReport.findings.map((f, i) => (
-                <li key={i}>{f.text}</li>
-              ))}
-            </ul>
+            <ReportFindings findings={post.captionReport.findings} testId="caption-report" />
           )}
           {post.captionReport.warnings.map((w, i) => (
-            <p key={i} className="check-issue check-issue--warning">
-              <span aria-hidden="true">⚠</span> {w.text}
-            </p>
+            <div key={i} className="check-issue check-issue--warning">
+              <span aria-hidden="true">⚠</span> <FindingLine finding={w} />
+            </div>
           ))}
         </section>
       </div>
