@@ -8,13 +8,14 @@
 import { Readable } from 'node:stream';
 import type { AccountCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
-import { AlreadyPosted, bearerSettings, guardJob, jobSession, type BearerSession, monotonicProgress, parseJson, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
+import { AlreadyPosted, bearerSettings, guardJob, type BearerSession, monotonicProgress, parseJson, type Answer, type BearerAdapterOptions, type BearerRequest } from '../bearer-session.ts';
 import { multipartFileBody } from '../mastodon/mastodon-multipart.ts';
 import { oneMediaOrText } from '../one-media.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, publishErrors, type PublishErrors } from '../publish-error.ts';
 import { parseRetryAfter, TransientFailure } from '../retry.ts';
 import { fileRange } from '../youtube/adapter.ts';
+import { GraphClient } from './graph-client.ts';
 import { FACEBOOK_LIMITS, FACEBOOK_PATHS, FACEBOOK_PHOTO_TYPES, facebookVideoBase, GRAPH_CODES } from './protocol.ts';
 
 export const FACEBOOK_REQUESTER = 'publish:facebook';
@@ -114,6 +115,7 @@ class FacebookPublishJob {
   readonly #request: PublishRequest;
   readonly #context: PublishContext;
   readonly #api: BearerSession;
+  readonly #graphApi: GraphClient;
   readonly #apiBase: string;
   readonly #pageId: string;
   #pageToken: string | null = null;
@@ -125,17 +127,8 @@ class FacebookPublishJob {
     this.#context = context;
     this.#apiBase = context.account.apiBase.replace(/\/+$/, '');
     this.#pageId = context.account.accountId;
-    this.#api = jobSession(context, settings, {
-      requester: FACEBOOK_REQUESTER,
-      errors,
-      label: 'Facebook',
-      // Meta has no refresh token; a new long-lived token needs a valid one and the app secret (§6.1).
-      tokenUrl: `${this.#apiBase}/oauth/access_token`,
-      clientAuth: 'form',
-      refreshMarginMs: 0,
-      refreshes,
-      classify: (answer, what) => classifyGraphAnswer(answer, what, settings.now()),
-    });
+    this.#graphApi = new GraphClient(context, settings, refreshes, { requester: FACEBOOK_REQUESTER, errors, label: 'Facebook', classify: (answer, what) => classifyGraphAnswer(answer, what, settings.now()) });
+    this.#api = this.#graphApi.api;
   }
 
   async publish(): Promise<PublishResult> {
@@ -183,16 +176,12 @@ class FacebookPublishJob {
     await this.#context.checkpoint.save({ ...state });
   }
 
-  /** The long-lived user token, refused before use once it has run out (Meta has no refresh, §6.1). */
-  async #userToken(): Promise<string> {
-    const creds = await this.#context.credentials();
-    if (creds.expiresAt !== undefined && creds.expiresAt <= this.#s.now()) throw errors.reconnect('token-expired', `user token expired at ${new Date(creds.expiresAt).toISOString()}`);
-    return creds.accessToken;
+  #userToken(): Promise<string> {
+    return this.#graphApi.userToken();
   }
 
-  /** A Graph call with a token in the `Authorization: OAuth` header, never in a URL. */
-  async #graph(request: Omit<BearerRequest, 'anonymous'>, token: string): Promise<Answer> {
-    return this.#api.request({ ...request, anonymous: true, headers: { Authorization: `OAuth ${token}`, ...request.headers } });
+  #graph(request: Omit<BearerRequest, 'anonymous'>, token: string): Promise<Answer> {
+    return this.#graphApi.call(request, token);
   }
 
   /** `GET /{page-id}?fields=access_token,tasks`: the Page token, and whether posting is allowed. */

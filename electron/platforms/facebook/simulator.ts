@@ -124,27 +124,56 @@ export function tokenOf(req: IncomingMessage, url: URL, form?: URLSearchParams |
   return fromForm ?? url.searchParams.get('access_token');
 }
 
+/** Long-lived user tokens (§6.1), in this process's memory only, checked as Graph checks them. */
+export class GraphUserTokens {
+  readonly #tokens = new Map<string, number>();
+  readonly #now: () => number;
+  readonly #seconds: number;
+
+  constructor(now: () => number, seconds = 60 * 24 * 60 * 60) {
+    this.#now = now;
+    this.#seconds = seconds;
+  }
+
+  issue(): { access_token: string; token_type: 'bearer'; expires_in: number } {
+    const token = `EAAG${randomBytes(24).toString('base64url')}`;
+    this.#tokens.set(token, this.#now() + this.#seconds * 1000);
+    return { access_token: token, token_type: 'bearer', expires_in: this.#seconds };
+  }
+
+  expire(token: string | null): void {
+    if (token && this.#tokens.has(token)) this.#tokens.set(token, 0);
+  }
+
+  /** null when the token is good; else Graph's 190 (463 when it has expired). */
+  check(token: string | null): GraphReply | null {
+    const expiresAt = token ? this.#tokens.get(token) : undefined;
+    if (expiresAt === undefined) return failWith(400, GRAPH_CODES.token, 'Invalid OAuth access token - Cannot parse access token');
+    if (expiresAt <= this.#now()) return failWith(400, GRAPH_CODES.token, `Error validating access token: Session has expired on ${new Date(expiresAt).toUTCString()}.`, { subcode: GRAPH_CODES.tokenExpiredSubcode });
+    return null;
+  }
+}
+
 class Simulation implements FacebookSimulator {
   origin = '';
   readonly appId: string;
   readonly server = createServer((req, res) => this.#serve(req, res));
   readonly #clock: Clock;
   readonly #pages: FacebookSimPage[];
-  readonly #userTokens = new Map<string, { expiresAt: number }>();
+  readonly #userTokens: GraphUserTokens;
   /** Page token → Page id. Page tokens from a long-lived user token do not expire (§6.1). */
   readonly #pageTokens = new Map<string, string>();
   readonly #faults = new FaultQueue<FacebookFault>();
   readonly #sessions = new Map<string, Session>();
   readonly #posts: FacebookPostView[] = [];
   readonly #requests: FacebookRequestRecord[] = [];
-  readonly #userTokenSeconds: number;
 
   constructor(options: FacebookSimulatorOptions) {
     this.#clock = options.clock ?? systemClock;
     this.appId = options.appId ?? '987654321012345';
     const seeds = options.pages?.length ? options.pages : [{}];
     this.#pages = seeds.map((p, i) => ({ id: p.id ?? String(100_000_000_000_000 + Math.floor(Math.random() * 1e12)), name: p.name ?? (i === 0 ? 'City Council' : `Page ${i + 1}`), tasks: p.tasks ?? ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'] }));
-    this.#userTokenSeconds = options.userTokenSeconds ?? 60 * 24 * 60 * 60;
+    this.#userTokens = new GraphUserTokens(() => this.#now(), options.userTokenSeconds);
     for (const fault of options.faults ?? []) this.injectFault(fault);
   }
 
@@ -169,9 +198,7 @@ class Simulation implements FacebookSimulator {
   }
 
   issueUserToken() {
-    const token = `EAAG${randomBytes(24).toString('base64url')}`;
-    this.#userTokens.set(token, { expiresAt: this.#now() + this.#userTokenSeconds * 1000 });
-    return { access_token: token, token_type: 'bearer' as const, expires_in: this.#userTokenSeconds };
+    return this.#userTokens.issue();
   }
 
   requests(): FacebookRequestRecord[] {
@@ -267,7 +294,7 @@ class Simulation implements FacebookSimulator {
       }
     }
     const token = tokenOf(req, url, form);
-    if (fault?.kind === 'expired-token' && token) this.#userTokens.set(token, { expiresAt: 0 });
+    if (fault?.kind === 'expired-token') this.#userTokens.expire(token);
     const field = (name: string) => (form instanceof Map ? form.get(name)?.[0] : form?.get(name)) ?? url.searchParams.get(name) ?? '';
     let result: Reply;
     if (endpoint === 'page' || endpoint === 'start') {
@@ -287,11 +314,9 @@ class Simulation implements FacebookSimulator {
   }
 
   #userToken(token: string | null): Reply | null {
-    const t = token ? this.#userTokens.get(token) : undefined;
-    if (!t) return failWith(400, GRAPH_CODES.token, 'Invalid OAuth access token - Cannot parse access token');
-    if (t.expiresAt <= this.#now()) return failWith(400, GRAPH_CODES.token, `Error validating access token: Session has expired on ${new Date(t.expiresAt).toUTCString()}.`, { subcode: GRAPH_CODES.tokenExpiredSubcode });
-    return null;
+    return this.#userTokens.check(token);
   }
+
 
   #pageToken(token: string | null, pageId: string, denied: boolean, posting: boolean): Reply | null {
     const page = token ? this.#pageTokens.get(token) : undefined;

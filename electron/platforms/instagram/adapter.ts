@@ -7,8 +7,9 @@
 // the container's own status (PUBLISHED) and the account's media, never by sending it again.
 import type { AccountCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
-import { AlreadyPosted, bearerSettings, guardJob, jobSession, monotonicProgress, parseJson, type Answer, type BearerAdapterOptions, type BearerRequest, type BearerSession } from '../bearer-session.ts';
+import { AlreadyPosted, bearerSettings, guardJob, monotonicProgress, parseJson, type Answer, type BearerAdapterOptions, type BearerRequest, type BearerSession } from '../bearer-session.ts';
 import { classifyGraph, formUpload } from '../facebook/adapter.ts';
+import { GraphClient } from '../facebook/graph-client.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, publishErrors } from '../publish-error.ts';
 import { TransientFailure } from '../retry.ts';
@@ -84,6 +85,7 @@ class InstagramPublishJob {
   readonly #request: PublishRequest;
   readonly #context: PublishContext;
   readonly #api: BearerSession;
+  readonly #graphApi: GraphClient;
   readonly #apiBase: string;
   readonly #userId: string;
   #report: ReturnType<typeof monotonicProgress> | null = null;
@@ -94,17 +96,8 @@ class InstagramPublishJob {
     this.#context = context;
     this.#apiBase = context.account.apiBase.replace(/\/+$/, '');
     this.#userId = context.account.accountId;
-    this.#api = jobSession(context, settings, {
-      requester: INSTAGRAM_REQUESTER,
-      errors,
-      label: 'Instagram',
-      // Meta has no refresh token (§6.1).
-      tokenUrl: `${this.#apiBase}/oauth/access_token`,
-      clientAuth: 'form',
-      refreshMarginMs: 0,
-      refreshes,
-      classify: (answer, what) => classifyInstagramAnswer(answer, what, settings.now()),
-    });
+    this.#graphApi = new GraphClient(context, settings, refreshes, { requester: INSTAGRAM_REQUESTER, errors, label: 'Instagram', classify: (answer, what) => classifyInstagramAnswer(answer, what, settings.now()) });
+    this.#api = this.#graphApi.api;
   }
 
   async publish(): Promise<PublishResult> {
@@ -151,16 +144,12 @@ class InstagramPublishJob {
     await this.#context.checkpoint.save({ ...state });
   }
 
-  /** The long-lived user token, refused before use once it has run out (Meta has no refresh, §6.1). */
-  async #token(): Promise<string> {
-    const creds = await this.#context.credentials();
-    if (creds.expiresAt !== undefined && creds.expiresAt <= this.#s.now()) throw errors.reconnect('token-expired', `user token expired at ${new Date(creds.expiresAt).toISOString()}`);
-    return creds.accessToken;
+  #token(): Promise<string> {
+    return this.#graphApi.userToken();
   }
 
-  /** A Graph call with the token in the `Authorization: OAuth` header, never in a URL. */
-  async #graph(request: Omit<BearerRequest, 'anonymous'>): Promise<Answer> {
-    return this.#api.request({ ...request, anonymous: true, headers: { Authorization: `OAuth ${await this.#token()}`, ...request.headers } });
+  #graph(request: Omit<BearerRequest, 'anonymous'>): Promise<Answer> {
+    return this.#graphApi.call(request);
   }
 
   /** Steps 1–3: the container, its video, and FINISHED. */

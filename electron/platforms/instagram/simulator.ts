@@ -8,7 +8,7 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Clock } from '../../services/core.ts';
-import { failWith, reply, tokenOf, type GraphReply } from '../facebook/simulator.ts';
+import { failWith, GraphUserTokens, reply, tokenOf, type GraphReply } from '../facebook/simulator.ts';
 import { GRAPH_CODES, GRAPH_VERSION } from '../facebook/protocol.ts';
 import { BodyTooLarge, drain, readSmallBody } from '../simulator-body.ts';
 import { FaultQueue, listenOnLoopback, stopServer } from '../simulator-server.ts';
@@ -108,7 +108,7 @@ class Simulation implements InstagramSimulator {
   readonly server = createServer((req, res) => this.#serve(req, res));
   readonly #clock: Clock;
   readonly #accounts: InstagramSimAccount[];
-  readonly #tokens = new Map<string, { expiresAt: number }>();
+  readonly #tokens = new GraphUserTokens(() => this.#now());
   readonly #faults = new FaultQueue<InstagramFault>();
   readonly #containers = new Map<string, Container>();
   readonly #media: InstagramMediaView[] = [];
@@ -146,10 +146,7 @@ class Simulation implements InstagramSimulator {
   }
 
   issueUserToken() {
-    const token = `EAAG${randomBytes(24).toString('base64url')}`;
-    const seconds = 60 * 24 * 60 * 60;
-    this.#tokens.set(token, { expiresAt: this.#now() + seconds * 1000 });
-    return { access_token: token, token_type: 'bearer' as const, expires_in: seconds };
+    return this.#tokens.issue();
   }
 
   requests(): InstagramRequestRecord[] {
@@ -222,7 +219,7 @@ class Simulation implements InstagramSimulator {
       return answer(failWith(413, GRAPH_CODES.invalidParameter, 'Request body is too large.'));
     }
     const token = tokenOf(req, url, form);
-    if (fault?.kind === 'expired-token' && token) this.#tokens.set(token, { expiresAt: 0 });
+    if (fault?.kind === 'expired-token') this.#tokens.expire(token);
     const refused = this.#check(token);
     if (refused) return answer(refused);
     const field = (name: string) => form.get(name) ?? url.searchParams.get(name) ?? '';
@@ -241,11 +238,9 @@ class Simulation implements InstagramSimulator {
   }
 
   #check(token: string | null): GraphReply | null {
-    const t = token ? this.#tokens.get(token) : undefined;
-    if (!t) return failWith(400, GRAPH_CODES.token, 'Invalid OAuth access token - Cannot parse access token');
-    if (t.expiresAt <= this.#now()) return failWith(400, GRAPH_CODES.token, 'Error validating access token: Session has expired.', { subcode: GRAPH_CODES.tokenExpiredSubcode });
-    return null;
+    return this.#tokens.check(token);
   }
+
 
   /** §6.4 step 1. */
   #create(accountId: string, field: (name: string) => string, failProcessing: boolean): GraphReply {
