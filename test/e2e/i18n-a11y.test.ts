@@ -2,7 +2,8 @@
 // browser shell in training mode. For each language the whole kiosk is walked through (sign-in,
 // Home, Import with a checked stick, Library, Posts list, editor and review, Audit log, Staff,
 // Policy, Diagnostics, Feed, the guided tour and the locked screen) and axe must find nothing
-// serious or critical on any of them. Estonian screens show Estonian words, dates and numbers.
+// serious or critical on any of them. Estonian screens show Estonian words, dates and numbers,
+// and the sanitisation report of an import made in Estonian says what was removed in Estonian.
 // The language is remembered per person, and a policy that sets it leaves nobody a choice.
 // High contrast and reduced motion keep focus rings and status words; touch targets are at
 // least 44 px; the top menu fits one row at 1280 px in training mode. Screenshots go to
@@ -220,6 +221,14 @@ describe('every screen in English and Estonian', () => {
     const size = (await page.getByTestId('library-item').first().textContent()) ?? '';
     expect(size).toMatch(/Foto|Video/);
     expect(size).toMatch(/\d+(,\d)? (kB|MB|baiti)/);
+    // What the import removed, said in Estonian with Estonian numbers; no line falls back to English.
+    await expect.poll(async () => (await page.getByTestId('report').allTextContents()).join('\n')).toContain('Eemaldati GPS-asukoht 59,44° p.l., 24,77° i.p.');
+    const reports = (await page.getByTestId('report').allTextContents()).join('\n');
+    expect(reports).toContain('Eemaldati kaamera mark ja mudel (Apple iPhone 15 Pro)');
+    expect(reports).toContain('Eemaldati autori nimi (Jane Fieldofficer)');
+    expect(reports).not.toMatch(/removed|\bGPS position\b/);
+    expect(await page.locator('main [data-testid="report"] details').count()).toBe(0);
+    await page.screenshot({ path: await artifactPath('library-et.png'), fullPage: true });
     await signOut('et');
   }, 300_000);
 
@@ -236,6 +245,8 @@ describe('every screen in English and Estonian', () => {
     await nav('en', 'nav.policy').click();
     const files = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: word('en', 'policy.labels.maxFiles'), exact: true }) });
     expect(await files.getByRole('cell').first().textContent()).toBe('25,000 files');
+    await nav('en', 'nav.library').click();
+    await expect.poll(async () => (await page.getByTestId('report').allTextContents()).join('\n')).toContain('GPS position 59.44 N, 24.77 E removed');
     await signOut('en');
   }, 300_000);
 
