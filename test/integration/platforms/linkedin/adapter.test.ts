@@ -202,6 +202,24 @@ describe('LinkedIn adapter: faults', () => {
     expect((err as Error).message).toMatch(/must be an administrator of the LinkedIn page/);
   });
 
+  it('ends with a plain message when LinkedIn finds the request unprocessable (422)', async () => {
+    const s = await start();
+    const h = harness(s);
+    const context = { ...h.context, account: { ...h.context.account, accountId: 'urn:li:group:5' } };
+    const err = await adapterWith(s).adapter.publish(await videoRequest(), context).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'publish.linkedin.refused', next: 'fix', message: 'LinkedIn did not accept the post. Nothing was published. Ask IT to look at the details.' });
+    expect((err as { detail: string }).detail).toContain('HTTP 422 code=UNPROCESSABLE_ENTITY');
+  });
+
+  it('waits out a 429 on an upload part for the Retry-After it names', async () => {
+    const s = await start({ faults: [{ kind: 'rate-limit', endpoint: 'part', partIndex: 1, retryAfterSeconds: 45 }] });
+    const { adapter, sleeps } = adapterWith(s);
+    await adapter.publish(await videoRequest(), harness(s).context);
+    expect(s.requests().filter((r) => r.endpoint === 'part').map((r) => r.status)).toEqual([200, 429, 200, 200]);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(45_000);
+    expect(s.feed()).toHaveLength(1);
+  });
+
   it('a video LinkedIn could not process ends the job with a fix, and no post', async () => {
     const s = await start({ faults: [{ kind: 'processing-failed', endpoint: 'finalize' }] });
     const err = await adapterWith(s).adapter.publish(await videoRequest(), harness(s).context).catch((e: unknown) => e);
