@@ -9,9 +9,15 @@ import sharp from 'sharp';
 import { buildPackage } from '../package/builder.ts';
 import { generateSigningKeyPair, type SigningKeyPair } from '../package/keys.ts';
 
+/** The training sticks, by id; the renderer says each one's description in the staff's language. */
+export const TRAINING_STICK_IDS = ['harbour-day', 'tampered', 'loose'] as const;
+export type TrainingStickId = (typeof TRAINING_STICK_IDS)[number];
+
 export interface TrainingStick {
-  stickId: string;
+  stickId: TrainingStickId;
+  /** The stick's volume label, as the Import screen shows it in every language. */
   label: string;
+  /** In English, for logs and IT; the renderer translates it by `stickId`. */
   description: string;
   dir: string;
 }

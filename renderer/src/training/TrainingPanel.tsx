@@ -105,7 +105,7 @@ export function TrainingPanel() {
                 </button>
               </div>
               <p id={`${bodyId}-${s.stickId}`} className="training-stick__description">
-                {s.description}
+                {t(`training.stick.${s.stickId}.description`, { defaultValue: s.description })}
               </p>
             </li>
           ))}

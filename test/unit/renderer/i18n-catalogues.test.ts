@@ -11,6 +11,7 @@ import { eventContract } from '../../../common/contract.ts';
 import { METHOD_NAMES } from '../../../common/method-names.ts';
 import { CAPTION_SCRIPTS, MP4_TAG_LABELS, SANITIZE_FINDING_CODES } from '../../../common/sanitize-report.ts';
 import { INGEST_CODES } from '../../../electron/services/ingest/codes.ts';
+import { TRAINING_STICK_IDS } from '../../../electron/services/training/training-content.ts';
 import en from '../../../renderer/src/i18n/en.json' with { type: 'json' };
 import et from '../../../renderer/src/i18n/et.json' with { type: 'json' };
 
@@ -241,6 +242,24 @@ describe('the sentences the services write', () => {
     expect(used).toContain('ingest.too-large');
     expect(used.filter((code) => !(INGEST_CODES as readonly string[]).includes(code))).toEqual([]);
     expect(INGEST_CODES.filter((code) => !inBoth(`errors.${code}`))).toEqual([]);
+  });
+
+  it('can describe every training stick in both languages', () => {
+    expect(TRAINING_STICK_IDS.filter((id) => !inBoth(`training.stick.${id}.description`))).toEqual([]);
+  });
+
+  it('can say every error the services raise for staff in both languages', () => {
+    // IT's command-line tools (audit export, package building) speak English in a terminal, and
+    // account errors are listed with the accounts screens; everything else can reach a screen.
+    const commandLineOnly = new Set(['audit/audit-export.ts', 'audit/read-only-database.ts', 'package/builder.ts']);
+    const codes = new Set<string>();
+    for (const file of sourceFiles(SERVICES)) {
+      const rel = path.relative(SERVICES, file);
+      if (commandLineOnly.has(rel) || rel.startsWith('accounts/')) continue;
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/new AirlockError\(\s*'([a-z]+\.[a-z0-9.-]+)'/g)) codes.add(m[1]!);
+    }
+    expect(codes.size).toBeGreaterThan(50);
+    expect([...codes].filter((code) => !inBoth(`errors.${code}`)).sort()).toEqual([]);
   });
 
   it('can say every network refusal and failure in both languages', () => {
