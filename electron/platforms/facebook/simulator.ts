@@ -22,6 +22,8 @@ export type FacebookEndpoint = 'page' | 'start' | 'transfer' | 'offset' | 'publi
  */
 export type FacebookFault = { endpoint?: FacebookEndpoint; times?: number } & (
   | { kind: 'drop-connection'; when?: 'mid-request' | 'after-processing' }
+  /** The request takes effect and no answer ever comes (until the client gives up or the simulator stops). */
+  | { kind: 'no-answer' }
   | { kind: 'server-error'; status?: number }
   | { kind: 'rate-limit'; regainMinutes?: number }
   | { kind: 'expired-token' }
@@ -310,6 +312,7 @@ class Simulation implements FacebookSimulator {
       else result = this.#list(pageId, endpoint, url);
     }
     if (fault?.kind === 'drop-connection') return void req.socket.destroy();
+    if (fault?.kind === 'no-answer') return;
     answer(result);
   }
 

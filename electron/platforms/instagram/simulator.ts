@@ -24,6 +24,8 @@ export type InstagramEndpoint = 'container' | 'upload' | 'status' | 'limit' | 'p
  */
 export type InstagramFault = { endpoint?: InstagramEndpoint; times?: number } & (
   | { kind: 'drop-connection'; when?: 'mid-request' | 'after-processing' }
+  /** The request takes effect and no answer ever comes (until the client gives up or the simulator stops). */
+  | { kind: 'no-answer' }
   | { kind: 'server-error'; status?: number }
   | { kind: 'rate-limit' }
   | { kind: 'expired-token' }
@@ -234,6 +236,7 @@ class Simulation implements InstagramSimulator {
               ? this.#publish(node, field('creation_id'))
               : this.#list(node, url);
     if (fault?.kind === 'drop-connection') return void req.socket.destroy();
+    if (fault?.kind === 'no-answer') return;
     answer(result);
   }
 

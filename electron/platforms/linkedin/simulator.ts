@@ -23,6 +23,8 @@ export type LinkedInEndpoint = 'authorize' | 'token' | 'initialize' | 'part' | '
  */
 export type LinkedInFault = { endpoint?: LinkedInEndpoint; times?: number; partIndex?: number } & (
   | { kind: 'drop-connection'; when?: 'mid-request' | 'after-processing' }
+  /** The request takes effect and no answer ever comes (until the client gives up or the simulator stops). */
+  | { kind: 'no-answer' }
   | { kind: 'server-error'; status?: number }
   | { kind: 'rate-limit'; retryAfterSeconds?: number }
   | { kind: 'expired-token' }
@@ -376,6 +378,7 @@ class Simulation implements LinkedInSimulator {
       }
     })();
     if (fault?.kind === 'drop-connection') return void req.socket.destroy();
+    if (fault?.kind === 'no-answer') return;
     answer(result);
   }
 

@@ -70,7 +70,8 @@ describe('publishing a Reel to Instagram through the kiosk', () => {
   it('after a restart, settles a publish whose answer was lost instead of publishing again', async () => {
     const { core, post, dataDir } = await kioskWithApprovedPost('Library closed on Friday');
     const before = ig.feed().length;
-    ig.injectFault({ kind: 'drop-connection', endpoint: 'publish', when: 'after-processing' });
+    // The post takes effect, but its answer never comes; the kiosk shuts down while it waits.
+    ig.injectFault({ kind: 'no-answer', endpoint: 'publish' });
     const run = core.publisher.tick();
     for (let i = 0; ig.feed().length === before && i < 1000; i++) await new Promise((r) => setTimeout(r, 10));
     expect(ig.feed().length).toBe(before + 1);

@@ -75,9 +75,8 @@ describe('publishing to LinkedIn through the kiosk', () => {
   it('after a restart, finds the post whose answer was lost instead of posting it again', async () => {
     const { core, post, dataDir } = await kioskWithApprovedPost('Library closed on Friday');
     const before = li.feed().length;
-    // The post is created, but the connection drops before its answer; the kiosk shuts down
-    // while the publisher waits to try again.
-    li.injectFault({ kind: 'drop-connection', endpoint: 'post', when: 'after-processing' });
+    // The post takes effect, but its answer never comes; the kiosk shuts down while it waits.
+    li.injectFault({ kind: 'no-answer', endpoint: 'post' });
     const run = core.publisher.tick();
     for (let i = 0; li.feed().length === before && i < 1000; i++) await new Promise((r) => setTimeout(r, 10));
     expect(li.feed().length).toBe(before + 1);
