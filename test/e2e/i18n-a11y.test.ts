@@ -229,6 +229,8 @@ describe('every screen in English and Estonian', () => {
     expect(reports).not.toMatch(/removed|\bGPS position\b/);
     expect(await page.locator('main [data-testid="report"] details').count()).toBe(0);
     await page.screenshot({ path: await artifactPath('library-et.png'), fullPage: true });
+    // The training sticks are described in Estonian too.
+    expect(await page.locator(`[id$="-harbour-day"].training-stick__description`).textContent()).toBe(word('et', 'training.stick.harbour-day.description'));
     await signOut('et');
   }, 300_000);
 
