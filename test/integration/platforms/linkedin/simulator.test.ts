@@ -2,8 +2,10 @@
 // the version and Rest.li headers, initializeUpload's part instructions (4 MiB, lastByte
 // inclusive), ETags given in order at finalize, the status until AVAILABLE, the post's id in a
 // header, and the refusals (401, 403, 422, 426, 429). 127.0.0.1 only.
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LINKEDIN_PATHS } from '../../../../electron/platforms/linkedin/protocol.ts';
+import { pkceS256 } from '../../../../electron/platforms/simulator-pkce-oauth.ts';
 import { startLinkedInSimulator, type LinkedInSimulator, type LinkedInSimulatorOptions } from '../../../../electron/platforms/linkedin/simulator.ts';
 import { assertLoopback, manualClock, MiB } from '../../../support/platform-driver.ts';
 
@@ -64,6 +66,37 @@ describe('LinkedIn simulator: versions and auth (§7.1)', () => {
     const token = s.issueTokens().access_token;
     expect((await call(s, 'POST', `${LINKEDIN_PATHS.images}?action=initializeUpload`, { token, json: init(theirs!.urn) })).status).toBe(403);
     expect((await call(s, 'POST', `${LINKEDIN_PATHS.images}?action=initializeUpload`, { token, json: init(mine!.urn) })).status).toBe(200);
+  });
+});
+
+describe('LinkedIn simulator: native-app OAuth with PKCE (§7.1)', () => {
+  async function signIn(s: LinkedInSimulator) {
+    const verifier = randomBytes(32).toString('base64url');
+    const redirect = 'http://127.0.0.1:53682/';
+    const url = new URL(`${s.origin}${LINKEDIN_PATHS.authorize}`);
+    url.search = new URLSearchParams({ response_type: 'code', client_id: s.clientId, redirect_uri: redirect, scope: 'w_organization_social r_organization_social', state: 'st', code_challenge: pkceS256(verifier), code_challenge_method: 'S256' }).toString();
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
+    const form = { grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: s.clientId, client_secret: s.clientSecret, code_verifier: verifier };
+    const token = await fetch(`${s.origin}${LINKEDIN_PATHS.token}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    expect(token.status).toBe(200);
+    return (await token.json()) as Record<string, unknown>;
+  }
+
+  it('signs in on any loopback port and gives a 60-day token, with no refresh token unless the app is a partner', async () => {
+    const s = await start();
+    const token = await signIn(s);
+    expect(token).toMatchObject({ expires_in: 60 * 24 * 60 * 60, scope: 'w_organization_social r_organization_social' });
+    expect(token.refresh_token).toBeUndefined();
+    const find = `${LINKEDIN_PATHS.posts}?q=author&author=${encodeURIComponent(s.organizations()[0]!.urn)}`;
+    expect((await call(s, 'GET', find, { token: token.access_token as string })).status).toBe(200);
+  });
+
+  it('gives partner apps a refresh token', async () => {
+    await sim?.stop();
+    const s = await start({ refreshTokens: true });
+    expect((await signIn(s)).refresh_token).toEqual(expect.any(String));
   });
 });
 
