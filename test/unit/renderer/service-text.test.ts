@@ -9,8 +9,8 @@ import { SANITIZE_FINDING_CODES, type SanitizeFinding } from '../../../common/sa
 import { cleanCaption } from '../../../electron/services/sanitize/caption.ts';
 import { sanitizeImage } from '../../../electron/services/sanitize/image.ts';
 import { stripMp4MetadataBytes } from '../../../electron/services/sanitize/mp4/index.ts';
-import { setLanguage } from '../../../renderer/src/i18n/index.ts';
-import { findingText, findingTranslated } from '../../../renderer/src/i18n/service-text.ts';
+import { setLanguage, staffMessage } from '../../../renderer/src/i18n/index.ts';
+import { findingText, findingTranslated, serviceParams } from '../../../renderer/src/i18n/service-text.ts';
 import { revealingJpeg } from '../../support/image-fixtures.ts';
 import { ascii, box, fullBox, minimalMp4, u16, u32, u8 } from '../../support/video-fixtures.ts';
 
@@ -73,5 +73,19 @@ describe('sanitisation findings in the active language', () => {
     const stored: SanitizeFinding = { kind: 'location', text: 'GPS position 51.50 N, 0.12 W removed' };
     expect(findingTranslated(stored)).toBe(false);
     expect(findingText(stored)).toBe('GPS position 51.50 N, 0.12 W removed');
+  });
+});
+
+describe('refused files in the active language', () => {
+  it('says a refusal with its sizes in Estonian, and keeps the service sentence in English', async () => {
+    const reason = 'This photo is 5 MB; the limit is 4 MB.';
+    const params = { bytes: 5 * 1024 * 1024, limit: 4 * 1024 * 1024 };
+    await setLanguage('et');
+    expect(nbsp(staffMessage('ingest.too-large', reason, serviceParams(params)))).toBe('See fail on 5,0 MB; lubatud on kuni 4,0 MB.');
+    expect(staffMessage('ingest.too-deep', 'This folder is more than 8 folders deep, so Airlock did not look inside it.', serviceParams({ depth: 8 }))).toBe(
+      'See kaust on sügavamal kui 8 kausta, seega Airlock ei vaadanud selle sisse.',
+    );
+    await setLanguage('en');
+    expect(staffMessage('ingest.too-large', reason, serviceParams(params))).toBe(reason);
   });
 });

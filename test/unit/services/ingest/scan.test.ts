@@ -130,7 +130,7 @@ describe('scanVolume', () => {
     await put('a/b/c/too-deep.jpg', samples.jpeg());
     const result = await scanVolume(stick, { maxDepth: 2 });
     expect(result.accepted.map((a) => a.path)).toEqual(['a/b/ok.jpg']);
-    expect(result.rejected).toEqual([expect.objectContaining({ path: 'a/b/c', code: 'ingest.too-deep' })]);
+    expect(result.rejected).toEqual([expect.objectContaining({ path: 'a/b/c', code: 'ingest.too-deep', params: { depth: expect.any(Number) } })]);
   });
 
   it('stops quickly after maxFiles on a stick of 10,000 tiny files, and says so', async () => {
@@ -171,7 +171,7 @@ describe('scanVolume', () => {
     await put('caption.txt', 'x'.repeat(200));
     const result = await scanVolume(stick, { maxBytes: { image: 4096, text: 100 } });
     expect(result.rejected).toEqual([
-      expect.objectContaining({ path: 'big.jpg', code: 'ingest.too-large', reason: 'This photo is 4.9 KB; the limit is 4 KB.', kind: 'image' }),
+      expect.objectContaining({ path: 'big.jpg', code: 'ingest.too-large', reason: 'This photo is 4.9 KB; the limit is 4 KB.', params: { bytes: 5022, limit: 4096 }, kind: 'image' }),
       expect.objectContaining({ path: 'caption.txt', code: 'ingest.too-large', kind: 'text' }),
     ]);
   });
