@@ -482,6 +482,8 @@ export const eventContract = {
     /** null when the policy does not clear sticks; false when clearing was not possible. */
     stickCleared: z.boolean().nullable(),
     warnings: z.array(z.string()),
+    /** The same warnings with their codes, so the screen can say them in the staff's language. */
+    warningErrors: z.array(ErrorValue).optional(),
   }),
 } as const;
 

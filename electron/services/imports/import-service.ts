@@ -72,12 +72,15 @@ export class ImportService {
       .then(
         async (outcome) => {
           const warnings: string[] = [];
+          const warningErrors: AirlockErrorValue[] = [];
           let cleared: string[] = [];
           if (this.#deps.policy.media.consume) {
             try {
               cleared = await this.#consume(volume.path, outcome);
             } catch (err) {
-              warnings.push(toErrorValue(err).message);
+              const error = toErrorValue(err);
+              warnings.push(error.message);
+              warningErrors.push(error);
             }
           }
           this.#deps.onDidFinish?.({ sessionId, actor, volumeLabel: volume.label, ok: true, result: outcome, cleared, warnings });
@@ -90,6 +93,7 @@ export class ImportService {
             rejected: outcome.rejected.filter((r) => !r.skipped).length,
             stickCleared: this.#deps.policy.media.consume ? warnings.length === 0 : null,
             warnings,
+            warningErrors,
           });
         },
         (err: unknown) => {

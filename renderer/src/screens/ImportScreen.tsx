@@ -182,11 +182,14 @@ export function ImportScreen({ onOpenLibrary }: { onOpenLibrary: () => void }) {
             {s.outcome.rejected > 0 ? ` ${t('import.refusedCount', { count: s.outcome.rejected })}` : ''}
           </p>
           {s.outcome.stickCleared ? <p>{t('import.stickCleared')}</p> : null}
-          {s.outcome.warnings.map((w) => (
-            <p key={w} className="notice__warning">
-              ⚠ {w}
-            </p>
-          ))}
+          {s.outcome.warnings.map((w, i) => {
+            const error = s.outcome?.ok ? s.outcome.warningErrors?.[i] : undefined;
+            return (
+              <p key={w} className="notice__warning">
+                ⚠ {error ? staffMessage(error.code, error.message) : w}
+              </p>
+            );
+          })}
           <button type="button" className="button button--secondary" onClick={onOpenLibrary}>
             {t('import.openLibrary')}
           </button>

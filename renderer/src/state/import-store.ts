@@ -7,7 +7,7 @@ import { ApiError, call, subscribe } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
 
 export type ImportOutcome =
-  | { ok: true; imported: number; posts: number; rejected: number; stickCleared: boolean | null; warnings: string[] }
+  | { ok: true; imported: number; posts: number; rejected: number; stickCleared: boolean | null; warnings: string[]; warningErrors?: AirlockErrorValue[] }
   | { ok: false; error: AirlockErrorValue };
 
 interface ImportState {
@@ -93,7 +93,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
         set({
           sessionId: null,
           outcome: p.ok
-            ? { ok: true, imported: p.imported, posts: p.posts, rejected: p.rejected, stickCleared: p.stickCleared, warnings: p.warnings }
+            ? { ok: true, imported: p.imported, posts: p.posts, rejected: p.rejected, stickCleared: p.stickCleared, warnings: p.warnings, warningErrors: p.warningErrors }
             : { ok: false, error: p.error ?? { code: 'ingest.failed', message: t('errors.ingest.failed') } },
         });
       }

@@ -60,7 +60,7 @@ describe('use-once sticks', () => {
     images.push(stick);
     expect((await readFile(stick.image)).includes(photo.subarray(0, 64))).toBe(true);
     const { core, finished } = await importFrom(root);
-    expect(finished.payload).toMatchObject({ ok: true, imported: 1, posts: 1, stickCleared: true, warnings: [] });
+    expect(finished.payload).toMatchObject({ ok: true, imported: 1, posts: 1, stickCleared: true, warnings: [], warningErrors: [] });
 
     const left = (await readdir(stick.dir)).filter((n) => n !== 'lost+found').sort();
     expect(left).toEqual([RECEIPT_FILE, RECEIPT_SIGNATURE_FILE, 'notes.exe'].sort());
@@ -88,6 +88,8 @@ describe('use-once sticks', () => {
     const { finished } = await importFrom(root);
     expect(finished.payload).toMatchObject({ ok: true, imported: 1, stickCleared: false });
     expect((finished.payload as { warnings: string[] }).warnings[0]).toMatch(/write-protected/);
+    // The same warning with its code, which the Import screen says in the staff's language.
+    expect((finished.payload as { warningErrors: { code: string }[] }).warningErrors).toEqual([expect.objectContaining({ code: 'ingest.stick-read-only' })]);
     expect(existsSync(path.join(stick.dir, 'photo.jpg'))).toBe(true);
   });
 });
