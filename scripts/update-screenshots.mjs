@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import sharp from 'sharp';
 
-const SHOTS = ['sign-in', 'import-scan', 'library', 'editor', 'approval', 'queue', 'calendar-week', 'queue-scheduled', 'audit', 'staff', 'training-panel', 'feed', 'sign-in-et', 'import-scan-et'];
+const SHOTS = ['sign-in', 'import-scan', 'library', 'editor', 'approval', 'queue', 'calendar-week', 'queue-scheduled', 'publish-progress', 'audit', 'policy', 'diagnostics', 'staff', 'training-panel', 'feed', 'sign-in-et', 'import-scan-et'];
 mkdirSync(new URL('../docs/screenshots/', import.meta.url), { recursive: true });
 for (const name of SHOTS) {
   const from = new URL(`../test/artifacts/${name}.png`, import.meta.url);

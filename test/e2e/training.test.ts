@@ -178,7 +178,10 @@ describe('training mode: the whole workflow offline, a guided tour, and a reset'
   });
 
   it('watches the post go out: Publishing, then Published', async () => {
-    // The publisher runs every second; the simulator makes TikTok's processing checks.
+    // The publisher runs every second; the simulator makes TikTok's processing checks. The
+    // upload's progress shows beside the post while it goes out (and a few seconds after).
+    await page.getByRole('progressbar').first().waitFor({ timeout: 27_000 });
+    await page.screenshot({ path: await artifactPath('publish-progress.png') });
     await expect.poll(stateOfPost, { timeout: 27_000, interval: 250 }).toContain('Published');
   });
 
