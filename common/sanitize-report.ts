@@ -49,7 +49,7 @@ export const SANITIZE_FINDING_CODES = [
   'video.hint-track',
   'video.other-track', // type
   'video.boxes', // count, boxes
-  'video.transcoded', // profile
+  'video.transcoded', // codecs
   // Captions
   'caption.normalised',
   'caption.bidi', // count

@@ -5,7 +5,7 @@ import { DEFAULT_IMAGE_LIMITS, makeThumbnail, sanitizeImage, type ImageLimits } 
 import { rm } from 'node:fs/promises';
 import { describeMp4, stripMp4Metadata } from './mp4/index.ts';
 import type { Mp4Finding } from './mp4/mp4-types.ts';
-import { TRANSCODE_PROFILE, transcodeVideo } from './transcode.ts';
+import { TRANSCODE_CODECS, TRANSCODE_PROFILE, transcodeVideo } from './transcode.ts';
 
 export type SanitizeJob =
   | { op: 'image'; src: string; dest: string; thumbnailDest: string; limits?: ImageLimits }
@@ -38,7 +38,7 @@ export async function runSanitizeJob(job: SanitizeJob): Promise<SanitizedMedia> 
     const first = await stripMp4Metadata(job.src, stripped);
     await transcodeVideo(stripped, encoded, job.transcode.ffmpeg);
     const again = await stripMp4Metadata(encoded, job.dest);
-    const findings = [...first.findings.map(reportFinding), finding('transcoded', 'video.transcoded', `Re-encoded to ${TRANSCODE_PROFILE}, as the kiosk policy asks`, { profile: TRANSCODE_PROFILE })];
+    const findings = [...first.findings.map(reportFinding), finding('transcoded', 'video.transcoded', `Re-encoded to ${TRANSCODE_PROFILE}, as the kiosk policy asks`, { codecs: TRANSCODE_CODECS })];
     return videoResult(job.dest, again.format, again.outputBytes, findings);
   } finally {
     await Promise.all([rm(stripped, { force: true }), rm(encoded, { force: true })]);

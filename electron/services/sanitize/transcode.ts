@@ -8,7 +8,9 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { AirlockError } from '../../../common/errors.ts';
 
-export const TRANSCODE_PROFILE = 'H.264 High, yuv420p, AAC stereo, MP4 with the index first';
+/** The picture and sound formats, named the same in every language. */
+export const TRANSCODE_CODECS = 'H.264 High, yuv420p, AAC stereo';
+export const TRANSCODE_PROFILE = `${TRANSCODE_CODECS}, MP4 with the index first`;
 
 export function transcodeArgs(src: string, dest: string): string[] {
   return [

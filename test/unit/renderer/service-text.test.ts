@@ -54,7 +54,7 @@ describe('sanitisation findings in the active language', () => {
     const texts = produced.map((f) => nbsp(findingText(f)));
     expect(texts).toContain('Eemaldati GPS-asukoht 51,50° p.l., 0,12° l.p.');
     expect(texts).toContain('Eemaldati 2 teksti suuna juhtmärki');
-    expect(texts).toContain('Sõnas „Тallinn“ on segamini ladina ja kirillitsa tähed, seega võib see olla teeseldud sõna. Kontrolli seda enne avaldamist.');
+    expect(texts).toContain('Sõnas „Тallinn“ on segamini ladina ja kirillitsa tähed, nii et see võib ainult näida tavalise sõnana. Kontrolli seda enne avaldamist.');
     expect(nbsp(findingText({ kind: 'location', code: 'video.location', text: 'Location 59.4370 N, 24.7536 E removed', params: { lat: 59.437, lon: 24.7536 } }))).toBe(
       'Eemaldati asukoht 59,4370° p.l., 24,7536° i.p.',
     );

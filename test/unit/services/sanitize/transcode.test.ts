@@ -38,7 +38,7 @@ describe('video re-encoding (policy media.transcodeVideo)', () => {
     const encoded = path.join(dir, 'encoded.mp4');
     const plain = await runSanitizeJob({ op: 'video', src: source, dest: stripped });
     const result = await runSanitizeJob({ op: 'video', src: source, dest: encoded, transcode: {} });
-    expect(result.report.findings).toContainEqual({ kind: 'transcoded', code: 'video.transcoded', text: expect.stringContaining('H.264 High'), params: { profile: expect.stringContaining('H.264 High') } });
+    expect(result.report.findings).toContainEqual({ kind: 'transcoded', code: 'video.transcoded', text: expect.stringContaining('H.264 High'), params: { codecs: expect.stringContaining('H.264 High') } });
     expect(plain.report.findings.some((f) => f.kind === 'transcoded')).toBe(false);
     const found = await streams(encoded);
     expect(found).toEqual([
