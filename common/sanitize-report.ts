@@ -88,7 +88,7 @@ export type Mp4TagId = keyof typeof MP4_TAG_LABELS;
 export const CAPTION_SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Cherokee'] as const;
 
 /** Values a finding's sentence needs: counts, coordinates, names read from the file. */
-export const FindingParams = z.record(z.string().max(40), z.union([z.string().max(500), z.number(), z.array(z.string().max(100)).max(50)]));
+export const FindingParams = z.record(z.string().max(40), z.union([z.string().max(500), z.number(), z.array(z.string().max(100)).max(200)]));
 export type FindingParams = z.infer<typeof FindingParams>;
 
 export const SanitizeFinding = z.object({
