@@ -8,6 +8,7 @@ import type { AirlockErrorValue } from '../../../../common/errors.ts';
 import type { PlatformId } from '../../../../common/platforms.ts';
 import { ApiError, call } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { FindingLine, ReportFindings } from '../../components/ReportFindings.tsx';
 import { useAppStore } from '../../state/app-store.ts';
 import { usePostsStore, type PostContent } from '../../state/posts-store.ts';
 import { ChecksPanel, IssueList } from './ChecksPanel.tsx';
@@ -235,17 +236,13 @@ function CaptionReport({ post, captionChanged }: { post: PostView | null; captio
       {findings.length === 0 ? (
         <p className="muted">{t('posts.editor.captionClean')}</p>
       ) : (
-        <ul className="report">
-          {findings.map((f, i) => (
-            <li key={i}>{f.text}</li>
-          ))}
-        </ul>
+        <ReportFindings findings={findings} />
       )}
       {warnings.length > 0 ? (
         <ul className="check-issues">
           {warnings.map((w, i) => (
             <li key={i} className="check-issue check-issue--warning">
-              <span aria-hidden="true">⚠</span> {w.text}
+              <span aria-hidden="true">⚠</span> <FindingLine finding={w} />
             </li>
           ))}
         </ul>
