@@ -275,6 +275,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     ...(options.egressCaCertificates ? { extraCaCertificates: options.egressCaCertificates } : {}),
   });
   const publisher = new Publisher({
+    allowedAccounts: policy.accounts,
     store,
     posts,
     blobs,
@@ -311,6 +312,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     http: egress,
     now,
     enabledPlatforms: policy.platforms,
+    allowedAccounts: policy.accounts,
     record,
     ...(options.platformEndpoints ? { endpoints: options.platformEndpoints } : {}),
     // Training: connecting signs in at the built-in simulators, never at the real platforms.

@@ -9,6 +9,7 @@ import { queryCreatorInfo, type CreatorInfoAnswer } from '../../platforms/tiktok
 import { TikTokPublishError } from '../../platforms/tiktok/tiktok-adapter-retry.ts';
 import type { EgressClient } from '../egress/http-client.ts';
 import type { AccountRow } from '../publish/publish-repositories.ts';
+import { accountAllowed } from './account-allowed.ts';
 import type { Store } from '../store/store.ts';
 import { UNAVAILABLE_MESSAGE } from '../vault/secret-store.ts';
 import type { AccountCredentials, AppCredentials, Vault } from '../vault/vault.ts';
@@ -112,6 +113,8 @@ export interface AccountServiceOptions {
   http: EgressClient;
   now: () => Date;
   enabledPlatforms: readonly PlatformId[];
+  /** The policy's `accounts`: per platform, the only accounts (handle or id) that may be connected. */
+  allowedAccounts?: Partial<Record<PlatformId, readonly string[]>>;
   record: (event: AccountAuditEvent) => void;
   /** Sign-in and API origins per platform instead of the real ones (tests and training). */
   endpoints?: Partial<Record<PlatformId, ConnectEndpoints>>;
@@ -497,6 +500,15 @@ export class AccountService {
 
   async #save(actor: AccountActor, descriptor: ConnectDescriptor, endpoints: ConnectEndpoints, connected: ConnectedAccount, registeredApp: AppCredentials | null): Promise<AccountHealth> {
     const { vault, store } = this.#o;
+    const allowed = this.#o.allowedAccounts?.[descriptor.platform];
+    if (allowed && !accountAllowed(allowed, connected)) {
+      // Nothing was stored: the tokens just issued stay in memory and are dropped here.
+      throw new AirlockError(
+        'accounts.not-allowed',
+        `This kiosk's policy allows only these ${PLATFORM_LABELS[descriptor.platform]} accounts: ${allowed.join(', ')}. The account you signed in with (${connected.displayName}) is not one of them, so it was not connected.`,
+        `${descriptor.platform} account ${connected.accountId.slice(0, 80)} (${connected.displayName.slice(0, 80)}) is not in the policy's accounts.${descriptor.platform}`,
+      );
+    }
     const existing = (await store.call('accounts.list', {})).some((r) => r.platform === descriptor.platform && r.account_id === connected.accountId);
     const appKey = descriptor.kind === 'oauth' ? descriptor.appKey(endpoints, connected.accountId) : null;
     await vault.saveAccountCredentials(descriptor.platform, connected.accountId, connected.credentials);

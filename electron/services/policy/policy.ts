@@ -30,6 +30,11 @@ export const PolicySchema = z
     organisation: z.string().min(1).max(200).default('Unnamed organisation'),
     kioskName: z.string().min(1).max(200).default('Airlock kiosk'),
     platforms: z.array(z.enum(PLATFORM_IDS)).max(PLATFORM_IDS.length).default(['tiktok']),
+    /**
+     * Per platform, the only accounts that may be connected (handles such as "@harbourcity", or
+     * the platform's account id). A platform not listed here takes any account an admin connects.
+     */
+    accounts: z.partialRecord(z.enum(PLATFORM_IDS), z.array(z.string().min(1).max(200)).min(1).max(20)).default({}),
     approval: z
       .object({ twoPerson: z.boolean().default(true) })
       .strict()

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AirlockError, toErrorValue } from '../../../common/errors.ts';
 import type { PlatformId } from '../../../common/platforms.ts';
 import type { PlatformAdapter, PublishContext, PublishRequest, PublishResult } from '../../platforms/adapter.ts';
+import { accountAllowed } from '../accounts/account-allowed.ts';
 import type { EgressClient } from '../egress/http-client.ts';
 import type { BlobStore } from '../ingest/index.ts';
 import type { PostService } from '../posts/post-service.ts';
@@ -32,6 +33,8 @@ export interface PublisherDeps {
   vault: Vault;
   http: EgressClient;
   adapters: Partial<Record<PlatformId, PlatformAdapter>>;
+  /** The policy's `accounts`: an account connected before the policy narrowed them is not used. */
+  allowedAccounts?: Partial<Record<PlatformId, readonly string[]>>;
   now: () => Date;
   onEvent?: (event: PublishEvent) => void;
   /** Seconds to wait before retry n (1-based) of a job that could not reach the platform. */
@@ -190,6 +193,14 @@ export class Publisher {
   async #context(job: JobRow): Promise<PublishContext> {
     const account = (await this.#deps.store.call('accounts.list', {})).find((a: AccountRow) => a.platform === job.platform && a.account_id === job.account_id);
     if (!account) throw new AirlockError('publish.not-connected', `No ${job.platform} account is connected on this kiosk. Ask IT to connect one.`);
+    const allowed = this.#deps.allowedAccounts?.[job.platform as PlatformId];
+    if (allowed && !accountAllowed(allowed, { accountId: account.account_id, displayName: account.display_name })) {
+      throw new AirlockError(
+        'publish.account-not-allowed',
+        `The connected ${job.platform} account (${account.display_name}) is not one the kiosk's policy allows, so nothing was sent. Ask IT to connect an allowed account.`,
+        `${job.platform} account ${account.account_id.slice(0, 80)} is not in the policy's accounts.${job.platform}`,
+      );
+    }
     const { vault, store } = this.#deps;
     return {
       account: { platform: job.platform as PlatformId, accountId: account.account_id, apiBase: account.api_base },

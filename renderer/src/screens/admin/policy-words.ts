@@ -121,11 +121,20 @@ export interface SettingView extends PolicySetting {
   shown: ShownValue;
 }
 
+/** `$.accounts.<platform>`: the accounts IT allows on one platform. */
+function accountWords(path: string): SettingWords | undefined {
+  const platform = /^\$\.accounts\.([a-z]+)$/.exec(path)?.[1];
+  if (platform === undefined) return undefined;
+  return { section: 'platforms', label: 'policy.labels.accountsFor', show: (v) => ({ kind: 'list', items: strings(v), mono: true, empty: t('policy.values.none') }) };
+}
+
 export function describeSetting(s: PolicySetting): SettingView {
-  const words = WORDS[s.path];
+  const accountFor = /^\$\.accounts\.([a-z]+)$/.exec(s.path)?.[1];
+  const words = WORDS[s.path] ?? accountWords(s.path);
   const shown = words?.show ? words.show(s.value) : Array.isArray(s.value) ? { kind: 'list' as const, items: strings(s.value), empty: t('policy.values.none') } : text(plain(s.value));
   // A setting this screen has no words for yet is still shown, under its JSON path, never hidden.
-  return { ...s, section: words?.section ?? 'other', label: words ? t(words.label) : s.path, shown };
+  const platformName = accountFor === undefined ? '' : (PLATFORM_LABELS[accountFor as PlatformId] ?? accountFor);
+  return { ...s, section: words?.section ?? 'other', label: words ? t(words.label, { platform: platformName }) : s.path, shown };
 }
 
 /** Settings grouped in the screen's section order, each section in the order of `WORDS`. */
