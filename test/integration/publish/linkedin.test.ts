@@ -100,4 +100,21 @@ describe('publishing to LinkedIn through the kiosk', () => {
       await again.close();
     }
   }, 60_000);
+
+  it('does not use a connected account the policy no longer allows: nothing is sent, and the post says why', async () => {
+    const { core: first, post, dataDir } = await kioskWithApprovedPost('Harbour open day');
+    await first.close();
+    // IT narrows the policy to another organisation; the kiosk restarts with it.
+    const narrowed = await openTestCore({ dataDir, allowLoopbackEgress: true, policy: testPolicy({ platforms: ['linkedin'], accounts: { linkedin: ['urn:li:organization:1'] } }), publisherIntervalMs: null, publishPollMs: 10, secretStore: secretStore() });
+    try {
+      const posts = li.requests().filter((r) => r.endpoint === 'post').length;
+      await narrowed.publisher.tick();
+      const jobs = await narrowed.store.call('publish.jobsForPost', { postId: post.id });
+      expect(jobs.map((j) => JSON.parse(j.last_error_json ?? '{}').code)).toEqual(['publish.account-not-allowed']);
+      expect((await narrowed.store.call('posts.get', { id: post.id }))?.post.state).not.toBe('published');
+      expect(li.requests().filter((r) => r.endpoint === 'post').length).toBe(posts);
+    } finally {
+      await narrowed.close();
+    }
+  }, 60_000);
 });
