@@ -11,6 +11,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FindingLine, ReportFindings } from '../../components/ReportFindings.tsx';
 import { useAppStore } from '../../state/app-store.ts';
 import { usePostsStore, type PostContent } from '../../state/posts-store.ts';
+import { offeredPrivacy, TikTokAccountSummary, tiktokAudienceProblem, useTikTokCreatorInfo } from '../accounts/TikTokCreator.tsx';
 import { ChecksPanel, IssueList } from './ChecksPanel.tsx';
 import { Dialog } from './Dialog.tsx';
 import { StateBadge, Thumb } from './parts.tsx';
@@ -155,9 +156,30 @@ function MediaPicker({ draft, setDraft, post, checks }: { draft: Draft; setDraft
   );
 }
 
-function PlatformOptions({ draft, setOption, checks, language }: { draft: Draft; setOption: (platform: string, key: string, value: unknown) => void; checks: PlatformCheck[]; language: string }) {
+const YOUTUBE_PRIVACY = ['public', 'unlisted', 'private'] as const;
+
+function PlatformOptions({
+  draft,
+  setOption,
+  checks,
+  language,
+  tiktokCreator,
+}: {
+  draft: Draft;
+  setOption: (platform: string, key: string, value: unknown) => void;
+  checks: PlatformCheck[];
+  language: string;
+  tiktokCreator: ReturnType<typeof useTikTokCreatorInfo>;
+}) {
   const o = (platform: string) => draft.options[platform] ?? {};
   const tiktok = o('tiktok');
+  // The audiences the connected TikTok account offers (creator_info), the chosen one kept if it is not among them.
+  const audiences = offeredPrivacy(TIKTOK_PRIVACY, tiktokCreator.state, typeof tiktok.privacyLevel === 'string' ? tiktok.privacyLevel : null);
+  const audienceProblem = tiktokAudienceProblem(tiktokCreator.state, tiktok.privacyLevel, (l) => TIKTOK_PRIVACY.find((p) => p.value === l)?.label ?? l);
+  const tiktokChecks: PlatformCheck[] = [
+    ...checks.filter((c) => c.platform === 'tiktok'),
+    ...(audienceProblem ? [{ platform: 'tiktok' as const, counters: [], errors: [{ field: 'privacyLevel', code: 'tiktok.privacy-not-offered', message: audienceProblem }], warnings: [] }] : []),
+  ];
   const youtube = o('youtube');
   const bluesky = o('bluesky');
   const sections = draft.targets.filter((t) => t === 'tiktok' || t === 'youtube' || t === 'bluesky');
@@ -167,18 +189,19 @@ function PlatformOptions({ draft, setOption, checks, language }: { draft: Draft;
       {draft.targets.includes('tiktok') ? (
         <fieldset className="field editor-section">
           <legend>{t('posts.editor.tiktok')}</legend>
+          <TikTokAccountSummary state={tiktokCreator.state} onRetry={tiktokCreator.reload} />
           <label className="field">
             <span>{t('posts.editor.whoCanSee')}</span>
             <select value={typeof tiktok.privacyLevel === 'string' ? tiktok.privacyLevel : ''} onChange={(e) => setOption('tiktok', 'privacyLevel', e.target.value === '' ? undefined : e.target.value)} required>
               <option value="">{t('posts.editor.chooseWho')}</option>
-              {TIKTOK_PRIVACY.map((p) => (
+              {audiences.options.map((p) => (
                 <option key={p.value} value={p.value}>
-                  {p.label}
+                  {p.value === audiences.notOffered ? t('posts.editor.tiktokAccount.notOffered', { label: p.label }) : p.label}
                 </option>
               ))}
             </select>
           </label>
-          <IssueList checks={checks.filter((c) => c.platform === 'tiktok')} field={(f) => f === 'privacyLevel'} />
+          <IssueList checks={tiktokChecks} field={(f) => f === 'privacyLevel'} />
           {(
             [
               ['allowComments', 'posts.editor.allowComments'],
@@ -200,7 +223,19 @@ function PlatformOptions({ draft, setOption, checks, language }: { draft: Draft;
             <span>{t('posts.editor.youtubeTitle')}</span>
             <input type="text" value={typeof youtube.title === 'string' ? youtube.title : ''} maxLength={200} onChange={(e) => setOption('youtube', 'title', e.target.value)} />
           </label>
-          <IssueList checks={checks.filter((c) => c.platform === 'youtube')} field={(f) => f.startsWith('options.youtube')} />
+          <IssueList checks={checks.filter((c) => c.platform === 'youtube')} field={(f) => f.startsWith('options.youtube') && f !== 'options.youtube.privacy'} />
+          <label className="field">
+            <span>{t('posts.editor.youtubePrivacy')}</span>
+            <select value={typeof youtube.privacy === 'string' ? youtube.privacy : ''} onChange={(e) => setOption('youtube', 'privacy', e.target.value === '' ? undefined : e.target.value)} required>
+              <option value="">{t('posts.editor.youtubePrivacyChoose')}</option>
+              {YOUTUBE_PRIVACY.map((p) => (
+                <option key={p} value={p}>
+                  {t(`posts.editor.youtubePrivacyOption.${p}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <IssueList checks={checks.filter((c) => c.platform === 'youtube')} field={(f) => f === 'options.youtube.privacy'} />
           <label className="field">
             <span>{t('posts.editor.youtubeDescription')}</span>
             <textarea rows={3} value={typeof youtube.description === 'string' ? youtube.description : ''} onChange={(e) => setOption('youtube', 'description', e.target.value)} placeholder={t('posts.editor.youtubeDescriptionHint')} />
@@ -300,7 +335,12 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
   const checking = checked.key !== contentKey;
   const checks = checked.checks.filter((c) => draft.targets.includes(c.platform));
 
-  const blocking = checks.flatMap((c) => c.errors.map((e) => `${platformName(c.platform)}: ${e.message}`));
+  const tiktokCreator = useTikTokCreatorInfo(draft.targets.includes('tiktok'));
+  const audienceProblem = draft.targets.includes('tiktok') ? tiktokAudienceProblem(tiktokCreator.state, draft.options.tiktok?.privacyLevel, (l) => TIKTOK_PRIVACY.find((p) => p.value === l)?.label ?? l) : null;
+  const blocking = [
+    ...checks.flatMap((c) => c.errors.map((e) => `${platformName(c.platform)}: ${e.message}`)),
+    ...(audienceProblem ? [`${platformName('tiktok')}: ${audienceProblem}`] : []),
+  ];
   const submitReason =
     draft.targets.length === 0
       ? t('posts.editor.chooseTarget')
@@ -390,7 +430,7 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
           </fieldset>
 
           <MediaPicker draft={draft} setDraft={setDraft} post={post} checks={checks} />
-          <PlatformOptions draft={draft} setOption={setOption} checks={checks} language={language} />
+          <PlatformOptions draft={draft} setOption={setOption} checks={checks} language={language} tiktokCreator={tiktokCreator} />
         </div>
 
         <aside className="editor-side stack" aria-label={t('posts.editor.checks')}>

@@ -60,6 +60,8 @@ function TikTokPreview({ content, organisation }: { content: PreviewContent; org
 function CardPreview({ platform, content, organisation }: { platform: string; content: PreviewContent; organisation: string }) {
   const media = content.media.slice(0, 4);
   const title = platform === 'youtube' && typeof content.options.youtube?.title === 'string' ? content.options.youtube.title : null;
+  const privacy = content.options.youtube?.privacy;
+  const watchers = platform === 'youtube' && (privacy === 'public' || privacy === 'unlisted' || privacy === 'private') ? t(`posts.editor.youtubePrivacyOption.${privacy}`) : null;
   return (
     <figure className="preview" data-testid={`preview-${platform}`}>
       <figcaption className="preview__label">{platformName(platform)}</figcaption>
@@ -87,6 +89,7 @@ function CardPreview({ platform, content, organisation }: { platform: string; co
           </div>
         ) : null}
       </article>
+      {platform === 'youtube' ? <p className="preview__note muted">{watchers ? t('posts.editor.youtubeWatchNote', { audience: watchers }) : t('posts.editor.youtubeWatchNotChosen')}</p> : null}
     </figure>
   );
 }
