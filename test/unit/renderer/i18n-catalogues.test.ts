@@ -227,6 +227,7 @@ function codesIn(dir: string, prefix: string): string[] {
 }
 
 const SERVICES = path.resolve(import.meta.dirname, '../../../electron/services');
+const PLATFORMS = path.resolve(import.meta.dirname, '../../../electron/platforms');
 const inBoth = (key: string) => (EN.has(key) || (EN.has(`${key}_one`) && EN.has(`${key}_other`))) && (ET.has(key) || (ET.has(`${key}_one`) && ET.has(`${key}_other`)));
 
 describe('the sentences the services write', () => {
@@ -249,15 +250,17 @@ describe('the sentences the services write', () => {
   });
 
   it('can say every error the services raise for staff in both languages', () => {
-    // IT's command-line tools (audit export, package building) speak English in a terminal, and
-    // account errors are listed with the accounts screens; everything else can reach a screen.
+    // IT's command-line tools (audit export, package building) speak English in a terminal;
+    // everything else can reach a screen, including the platforms' connect steps (Accounts).
     const commandLineOnly = new Set(['audit/audit-export.ts', 'audit/read-only-database.ts', 'package/builder.ts']);
     const codes = new Set<string>();
-    for (const file of sourceFiles(SERVICES)) {
+    const connectSteps = sourceFiles(PLATFORMS).filter((file) => /\/(connect|creator-info)\.ts$/.test(file));
+    for (const file of [...sourceFiles(SERVICES), ...connectSteps]) {
       const rel = path.relative(SERVICES, file);
-      if (commandLineOnly.has(rel) || rel.startsWith('accounts/')) continue;
+      if (commandLineOnly.has(rel)) continue;
       for (const m of fs.readFileSync(file, 'utf8').matchAll(/new AirlockError\(\s*'([a-z]+\.[a-z0-9.-]+)'/g)) codes.add(m[1]!);
     }
+    expect(codes).toContain('accounts.revoke-failed');
     expect(codes.size).toBeGreaterThan(50);
     expect([...codes].filter((code) => !inBoth(`errors.${code}`)).sort()).toEqual([]);
   });
