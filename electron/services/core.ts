@@ -282,7 +282,11 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     vault,
     http: egress,
     adapters: {
-      tiktok: createTikTokAdapter({ appCredentials: () => vault.loadAppCredentials('tiktok'), ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}) }),
+      tiktok: createTikTokAdapter({
+        appCredentials: () => vault.loadAppCredentials('tiktok'),
+        ...(policy.tiktok.postMode === 'inbox' ? { mode: 'inbox' as const } : {}),
+        ...(options.publishPollMs !== undefined ? { pollIntervalMs: options.publishPollMs } : {}),
+      }),
       bluesky: lazyAdapter('bluesky', async () => (await import('../platforms/bluesky/adapter.ts')).createBlueskyAdapter()),
       mastodon: createMastodonAdapter(),
       x: createXAdapter({ appCredentials: () => vault.loadAppCredentials('x') }),

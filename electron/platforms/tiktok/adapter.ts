@@ -38,6 +38,11 @@ export interface TikTokAdapterOptions extends RetryOptions {
   refreshMarginMs?: number;
   /** Longest silence on one request. Default: the egress client's. */
   timeoutMs?: number;
+  /**
+   * The policy's choice (tiktok.postMode): 'inbox' sends every video to the account's TikTok
+   * inbox as a draft, whatever the post's own option says. Absent: each post's option decides.
+   */
+  mode?: 'direct' | 'inbox';
 }
 
 /** What the job keeps between attempts (through `context.checkpoint`). */
@@ -59,6 +64,7 @@ interface Settings {
   pollIntervalMs: number;
   maxPolls: number;
   moderationPolls: number;
+  mode?: 'direct' | 'inbox';
   retry: RetryPolicy;
   now: () => number;
   appCredentials: (() => Promise<AppCredentials | null>) | undefined;
@@ -144,7 +150,7 @@ class TikTokPublishJob {
     this.#request = request;
     this.#context = context;
     this.#draft = draftFrom(request);
-    this.#mode = this.#draft.mode ?? 'direct';
+    this.#mode = settings.mode ?? this.#draft.mode ?? 'direct';
     this.#progress = progressReporter(context.onProgress);
     this.#api = new TikTokApiSession({
       http: context.http,
@@ -414,6 +420,7 @@ export function createTikTokAdapter(options: TikTokAdapterOptions = {}): Platfor
     pollIntervalMs: options.pollIntervalMs ?? 5000,
     maxPolls: options.maxPolls ?? 120,
     moderationPolls: options.moderationPolls ?? 3,
+    ...(options.mode ? { mode: options.mode } : {}),
     retry: retryPolicy(options, abortedError),
     now: options.now ?? Date.now,
     appCredentials: options.appCredentials,

@@ -84,6 +84,14 @@ export const PolicySchema = z
       })
       .strict()
       .default({ roots: [], limits: {}, allowedTypes: [...(Object.keys(POLICY_MEDIA_TYPES) as PolicyMediaType[])], transcodeVideo: false, consume: false }),
+    /**
+     * TikTok: 'direct' publishes each post (a post may still be sent to the inbox instead);
+     * 'inbox' sends every video to the account's TikTok inbox, where its owner finishes it in the app.
+     */
+    tiktok: z
+      .object({ postMode: z.enum(['direct', 'inbox']).default('direct') })
+      .strict()
+      .default({ postMode: 'direct' }),
     idleLockMinutes: z.number().int().min(1).max(240).default(5),
     /** Full-screen kiosk with shortcuts filtered; on unless IT turns it off. */
     kioskMode: z.boolean().default(true),

@@ -46,6 +46,11 @@ const WORDS: Record<string, SettingWords> = {
     label: 'policy.labels.platforms',
     show: (v) => ({ kind: 'list', items: strings(v).map((id) => PLATFORM_LABELS[id as PlatformId] ?? id), empty: t('policy.values.none') }),
   },
+  '$.tiktok.postMode': {
+    section: 'platforms',
+    label: 'policy.labels.tiktokPostMode',
+    show: (v) => text(v === 'inbox' ? t('policy.values.tiktokInbox') : v === 'direct' ? t('policy.values.tiktokDirect') : plain(v)),
+  },
   '$.approval.twoPerson': { section: 'approval', label: 'policy.labels.twoPerson' },
   '$.packages.signatures': {
     section: 'packages',

@@ -180,6 +180,18 @@ describe('TikTok adapter: Direct Post', () => {
     expect(s.publishes()[0]).toMatchObject({ publishId: result.remoteId, status: 'SEND_TO_USER_INBOX' });
   });
 
+  it('sends every video to the inbox when the policy says so, whatever the post chose', async () => {
+    const s = await start();
+    const h = harness(s);
+    const { adapter } = adapterWith(s, { mode: 'inbox' });
+    const result = await adapter.publish(await videoRequest(clip, { mode: 'direct' }), h.context);
+    expect(result.outcome).toBe('sent-to-inbox');
+    expect(endpoints(s)).toContain('inbox_init');
+    expect(endpoints(s)).not.toContain('video_init');
+    expect(endpoints(s)).not.toContain('creator_info');
+    expect(s.feed()).toEqual([]);
+  });
+
   it('delegates check() to the shared post rules', () => {
     const check = createTikTokAdapter().check({ caption: 'x'.repeat(2300), media: [], options: { tiktok: {} } });
     expect(check.platform).toBe('tiktok');
