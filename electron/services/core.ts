@@ -22,7 +22,7 @@ import { parsePublicKey } from './package/keys.ts';
 import { KeychainSecretStore, type SecretStore } from './vault/secret-store.ts';
 import { Vault, type AccountCredentials } from './vault/vault.ts';
 import { TrainingSecretStore } from './vault/memory-secret-store.ts';
-import { startTraining, type TrainingSession } from './training/training-service.ts';
+import { startTraining, TRAINING_PLATFORMS, type TrainingSession } from './training/training-service.ts';
 import { egressHostsFor } from '../platforms/hosts.ts';
 import { parseProxyServer } from './egress/proxy-tunnel.ts';
 import type { Resolver } from './egress/http-client.ts';
@@ -136,7 +136,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
   const now = () => clock.now();
   const events = new EventBus();
   const trainingMode = options.trainingMode === true || options.policy.policy.trainingMode;
-  // Training mode: the TikTok, X and YouTube simulators stand in for them, and the sample packages are
+  // Training mode: the simulators stand in for every platform but Bluesky, and the sample packages are
   // signed with a key made for this session, which the policy trusts only while it lasts.
   const training = trainingMode ? await startTraining(options.trainingAssetsDir) : null;
   const loadedPolicy: LoadedPolicy = training
@@ -145,7 +145,7 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
         policy: {
           ...options.policy.policy,
           trainingMode: true,
-          platforms: [...new Set([...options.policy.policy.platforms, 'tiktok' as const, 'x' as const, 'youtube' as const])],
+          platforms: [...new Set([...options.policy.policy.platforms, ...TRAINING_PLATFORMS])],
           packages: { ...options.policy.policy.packages, trustedKeys: [...options.policy.policy.packages.trustedKeys, training.trustedKey] },
         },
       }

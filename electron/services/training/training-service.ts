@@ -1,14 +1,18 @@
 // Training mode: everything a trainer needs to demo the whole workflow with no network and no
-// real accounts: the TikTok, X and YouTube simulators on loopback, each with a connected training
-// account, virtual USB sticks with sample content, and the simulators' feed of what was "published".
+// real accounts: the TikTok, X, YouTube, Mastodon, LinkedIn, Facebook and Instagram simulators on
+// loopback, each with a connected training account, virtual USB sticks with sample content, and the simulators' feed of what was "published".
 // The simulators' demo app credentials go into training's memory-only secret store and their
 // addresses to the account service, so a trainer can also show connecting and disconnecting.
 import { randomBytes } from 'node:crypto';
 import { AirlockError } from '../../../common/errors.ts';
 import type { TrainingFeedPost, TrainingStatus } from '../../../common/contract.ts';
-import { startTikTokSimulator, type TikTokSimulator } from '../../platforms/tiktok/simulator.ts';
+import { startTikTokSimulator } from '../../platforms/tiktok/simulator.ts';
 import { startXSimulator } from '../../platforms/x/simulator.ts';
 import { startYouTubeSimulator } from '../../platforms/youtube/simulator.ts';
+import { startMastodonSimulator } from '../../platforms/mastodon/simulator.ts';
+import { startLinkedInSimulator } from '../../platforms/linkedin/simulator.ts';
+import { startFacebookSimulator } from '../../platforms/facebook/simulator.ts';
+import { startInstagramSimulator } from '../../platforms/instagram/simulator.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { Volume } from '../media/index.ts';
 import type { StaffService } from '../staff/staff-service.ts';
@@ -26,6 +30,10 @@ export const TRAINING_STAFF = [
 export const TRAINING_TIKTOK_ACCOUNT = { openId: 'training-harbour-city', username: 'harbourcity', nickname: 'Harbour City Council (training)' };
 export const TRAINING_X_ACCOUNT = { id: '1600000000000000042', username: 'harbourcity', name: 'Harbour City Council (training)' };
 export const TRAINING_YOUTUBE_CHANNEL = { id: 'UCharbourCityTraining01', title: 'Harbour City Council (training)' };
+export const TRAINING_MASTODON_ACCOUNT = { id: '110000000000000042', username: 'harbourcity', displayName: 'Harbour City Council (training)' };
+export const TRAINING_LINKEDIN_ORGANIZATION = { urn: 'urn:li:organization:4200042', name: 'Harbour City Council (training)' };
+export const TRAINING_FACEBOOK_PAGE = { id: '104200000000042', name: 'Harbour City Council (training)' };
+export const TRAINING_INSTAGRAM_ACCOUNT = { id: '17841400000000042', username: 'harbourcity' };
 /** Training tokens outlast any session, so a demo never waits on a renewal. */
 const TRAINING_TOKEN_SECONDS = 7 * 24 * 60 * 60;
 
@@ -43,7 +51,7 @@ export interface TrainingDeps {
   events: EventBus;
   staff: StaffService;
   connectAccount: (
-    account: { platform: 'tiktok' | 'x' | 'youtube'; account_id: string; display_name: string; api_base: string; connected_by: string; simulated: true },
+    account: { platform: TrainingPlatform; account_id: string; display_name: string; api_base: string; connected_by: string; simulated: true },
     credentials: AccountCredentials,
   ) => Promise<void>;
   /**
@@ -53,23 +61,37 @@ export interface TrainingDeps {
   saveAppCredentials: ((platform: TrainingPlatform, app: AppCredentials) => Promise<void>) | null;
 }
 
-export type TrainingPlatform = 'tiktok' | 'x' | 'youtube';
+/** The platforms training simulates, each with a connected demo account (Bluesky needs a real PDS). */
+export const TRAINING_PLATFORMS = ['tiktok', 'x', 'youtube', 'mastodon', 'linkedin', 'facebook', 'instagram'] as const;
+export type TrainingPlatform = (typeof TRAINING_PLATFORMS)[number];
+/** The simulated platforms whose sign-in pages the account service is pointed at. */
+type SignInPlatform = 'tiktok' | 'x' | 'youtube';
 
 /** Starts the simulator and builds the sticks. The account is connected by `connect()` once the store is open. */
 export async function startTraining(
   assetsDir?: string,
-): Promise<{ session: (deps: TrainingDeps) => Promise<TrainingSession>; trustedKey: string; endpoints: Record<TrainingPlatform, ConnectEndpoints> }> {
-  const content = await makeTrainingContent(assetsDir);
-  const sim: TikTokSimulator = await startTikTokSimulator({
-    audited: true,
-    rateLimits: false,
-    processing: { polls: 2, ms: 0, moderationPolls: 1, moderationMs: 0 },
-    accounts: [{ openId: TRAINING_TIKTOK_ACCOUNT.openId, username: TRAINING_TIKTOK_ACCOUNT.username, nickname: TRAINING_TIKTOK_ACCOUNT.nickname }],
-  });
+): Promise<{ session: (deps: TrainingDeps) => Promise<TrainingSession>; trustedKey: string; endpoints: Record<SignInPlatform, ConnectEndpoints> }> {
   // A demo secret made for this session: the X app is a confidential client, as IT sets it up.
   const xSecret = randomBytes(24).toString('base64url');
-  const x = await startXSimulator({ accounts: [TRAINING_X_ACCOUNT], accessSeconds: TRAINING_TOKEN_SECONDS, processingPolls: 1, clientSecret: xSecret });
-  const youtube = await startYouTubeSimulator({ channels: [TRAINING_YOUTUBE_CHANNEL], accessSeconds: TRAINING_TOKEN_SECONDS });
+  // Started side by side, so training opens about as fast as its slowest simulator. Processing
+  // ends at the first status check, so a demo never waits on a poll interval.
+  const [content, sim, x, youtube, mastodon, linkedin, facebook, instagram] = await Promise.all([
+    makeTrainingContent(assetsDir),
+    startTikTokSimulator({
+      audited: true,
+      rateLimits: false,
+      processing: { polls: 2, ms: 0, moderationPolls: 1, moderationMs: 0 },
+      accounts: [{ openId: TRAINING_TIKTOK_ACCOUNT.openId, username: TRAINING_TIKTOK_ACCOUNT.username, nickname: TRAINING_TIKTOK_ACCOUNT.nickname }],
+    }),
+    startXSimulator({ accounts: [TRAINING_X_ACCOUNT], accessSeconds: TRAINING_TOKEN_SECONDS, processingPolls: 1, clientSecret: xSecret }),
+    startYouTubeSimulator({ channels: [TRAINING_YOUTUBE_CHANNEL], accessSeconds: TRAINING_TOKEN_SECONDS }),
+    startMastodonSimulator({ accounts: [TRAINING_MASTODON_ACCOUNT], processing: { polls: 0, ms: 0 }, rateLimits: false }),
+    startLinkedInSimulator({ organizations: [TRAINING_LINKEDIN_ORGANIZATION], processingPolls: 0 }),
+    startFacebookSimulator({ pages: [TRAINING_FACEBOOK_PAGE] }),
+    startInstagramSimulator({ accounts: [TRAINING_INSTAGRAM_ACCOUNT], processingPolls: 0 }),
+  ]);
+  // Demo secrets for the apps IT would provision; the simulators accept any for their app.
+  const facebookSecret = randomBytes(24).toString('base64url');
   const inserted = new Map<string, Volume>();
   const stick = (stickId: string): TrainingStick => {
     const found = content.sticks.find((s) => s.stickId === stickId);
@@ -88,6 +110,8 @@ export async function startTraining(
       await deps.saveAppCredentials('tiktok', { clientId: sim.clientKey, clientSecret: sim.clientSecret });
       await deps.saveAppCredentials('x', { clientId: x.clientId, clientSecret: xSecret });
       await deps.saveAppCredentials('youtube', { clientId: youtube.clientId, clientSecret: youtube.clientSecret });
+      await deps.saveAppCredentials('linkedin', { clientId: linkedin.clientId, clientSecret: linkedin.clientSecret });
+      await deps.saveAppCredentials('facebook', { clientId: facebook.appId, clientSecret: facebookSecret });
     }
     const tokens = sim.issueTokens(TRAINING_TIKTOK_ACCOUNT.openId);
     const now = Date.now();
@@ -105,6 +129,27 @@ export async function startTraining(
       { platform: 'youtube', account_id: TRAINING_YOUTUBE_CHANNEL.id, display_name: TRAINING_YOUTUBE_CHANNEL.title, api_base: youtube.origin, connected_by: 'training mode', simulated: true },
       { accessToken: ytTokens.access_token, ...(ytTokens.refresh_token ? { refreshToken: ytTokens.refresh_token } : {}), expiresAt: now + ytTokens.expires_in * 1000, scopes: ytTokens.scope.split(' ') },
     );
+    // Mastodon tokens do not expire (§4.1).
+    const mastodonToken = mastodon.issueToken(TRAINING_MASTODON_ACCOUNT.id);
+    await deps.connectAccount(
+      { platform: 'mastodon', account_id: TRAINING_MASTODON_ACCOUNT.id, display_name: `${TRAINING_MASTODON_ACCOUNT.displayName} (@${TRAINING_MASTODON_ACCOUNT.username}@${mastodon.domain})`, api_base: mastodon.origin, connected_by: 'training mode', simulated: true },
+      { accessToken: mastodonToken.access_token, scopes: mastodonToken.scope.split(' ') },
+    );
+    const liTokens = linkedin.issueTokens();
+    await deps.connectAccount(
+      { platform: 'linkedin', account_id: TRAINING_LINKEDIN_ORGANIZATION.urn, display_name: TRAINING_LINKEDIN_ORGANIZATION.name, api_base: linkedin.origin, connected_by: 'training mode', simulated: true },
+      { accessToken: liTokens.access_token, expiresAt: now + liTokens.expires_in * 1000 },
+    );
+    const fbToken = facebook.issueUserToken();
+    await deps.connectAccount(
+      { platform: 'facebook', account_id: TRAINING_FACEBOOK_PAGE.id, display_name: TRAINING_FACEBOOK_PAGE.name, api_base: facebook.origin, connected_by: 'training mode', simulated: true },
+      { accessToken: fbToken.access_token, expiresAt: now + fbToken.expires_in * 1000 },
+    );
+    const igToken = instagram.issueUserToken();
+    await deps.connectAccount(
+      { platform: 'instagram', account_id: TRAINING_INSTAGRAM_ACCOUNT.id, display_name: `@${TRAINING_INSTAGRAM_ACCOUNT.username}`, api_base: instagram.origin, connected_by: 'training mode', simulated: true },
+      { accessToken: igToken.access_token, expiresAt: now + igToken.expires_in * 1000 },
+    );
     return {
       trustedKey: content.key.publicKey.text,
       status: () => ({
@@ -114,6 +159,10 @@ export async function startTraining(
           { platform: 'tiktok', name: TRAINING_TIKTOK_ACCOUNT.nickname },
           { platform: 'x', name: TRAINING_X_ACCOUNT.name },
           { platform: 'youtube', name: TRAINING_YOUTUBE_CHANNEL.title },
+          { platform: 'mastodon', name: TRAINING_MASTODON_ACCOUNT.displayName },
+          { platform: 'linkedin', name: TRAINING_LINKEDIN_ORGANIZATION.name },
+          { platform: 'facebook', name: TRAINING_FACEBOOK_PAGE.name },
+          { platform: 'instagram', name: `@${TRAINING_INSTAGRAM_ACCOUNT.username}` },
         ],
         staff: TRAINING_STAFF.map((p) => ({ ...p })),
       }),
@@ -133,8 +182,9 @@ export async function startTraining(
         deps.events.emit('media.removed', { volumeId: volume.volumeId });
       },
       volumes: () => [...inserted.values()],
-      feed: () =>
-        [
+      feed: () => {
+        const linkedInMedia = new Map([...linkedin.videos(), ...linkedin.images()].map((m) => [m.urn, m.sizeBytes]));
+        return [
           ...sim.feed().map((p) => ({
             platform: 'tiktok',
             account: p.username,
@@ -159,9 +209,43 @@ export async function startTraining(
             publishedAt: v.publishedAt,
             bytes: v.sizeBytes,
           })),
-        ].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)),
+          ...mastodon.feed().map((p) => ({
+            platform: 'mastodon',
+            account: p.username,
+            caption: p.text,
+            // public, unlisted, private (followers only) or direct, as Mastodon names them.
+            audience: p.visibility,
+            publishedAt: p.createdAt,
+            bytes: p.media.reduce((n, m) => n + m.sizeBytes, 0),
+          })),
+          ...linkedin.feed().map((p) => ({
+            platform: 'linkedin',
+            account: TRAINING_LINKEDIN_ORGANIZATION.name,
+            caption: p.text,
+            audience: p.visibility === 'PUBLIC' ? 'public' : p.visibility.toLowerCase(),
+            publishedAt: new Date(p.createdAt).toISOString(),
+            bytes: linkedInMedia.get(p.mediaId ?? '') ?? 0,
+          })),
+          ...facebook.feed().map((p) => ({
+            platform: 'facebook',
+            account: TRAINING_FACEBOOK_PAGE.name,
+            caption: p.message,
+            audience: 'public',
+            publishedAt: new Date(p.createdAt).toISOString(),
+            bytes: p.sizeBytes,
+          })),
+          ...instagram.feed().map((p) => ({
+            platform: 'instagram',
+            account: TRAINING_INSTAGRAM_ACCOUNT.username,
+            caption: p.caption,
+            audience: 'public',
+            publishedAt: new Date(p.publishedAt).toISOString(),
+            bytes: p.sizeBytes,
+          })),
+        ].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+      },
       close: async () => {
-        await Promise.all([sim.stop(), x.stop(), youtube.stop()]);
+        await Promise.all([sim.stop(), x.stop(), youtube.stop(), mastodon.stop(), linkedin.stop(), facebook.stop(), instagram.stop()]);
         await content.remove();
       },
     };
