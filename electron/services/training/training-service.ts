@@ -10,6 +10,7 @@ import { startTikTokSimulator } from '../../platforms/tiktok/simulator.ts';
 import { startXSimulator } from '../../platforms/x/simulator.ts';
 import { startYouTubeSimulator } from '../../platforms/youtube/simulator.ts';
 import { startMastodonSimulator } from '../../platforms/mastodon/simulator.ts';
+import type { MastodonVisibility } from '../../platforms/mastodon/mastodon-protocol.ts';
 import { startLinkedInSimulator } from '../../platforms/linkedin/simulator.ts';
 import { startFacebookSimulator } from '../../platforms/facebook/simulator.ts';
 import { startInstagramSimulator } from '../../platforms/instagram/simulator.ts';
@@ -34,6 +35,8 @@ export const TRAINING_MASTODON_ACCOUNT = { id: '110000000000000042', username: '
 export const TRAINING_LINKEDIN_ORGANIZATION = { urn: 'urn:li:organization:4200042', name: 'Harbour City Council (training)' };
 export const TRAINING_FACEBOOK_PAGE = { id: '104200000000042', name: 'Harbour City Council (training)' };
 export const TRAINING_INSTAGRAM_ACCOUNT = { id: '17841400000000042', username: 'harbourcity' };
+/** The feed's words for Mastodon's visibilities, which differ from YouTube's same names. */
+const MASTODON_AUDIENCE: Record<MastodonVisibility, string> = { public: 'public', unlisted: 'quiet', private: 'followers', direct: 'mentioned' };
 /** Training tokens outlast any session, so a demo never waits on a renewal. */
 const TRAINING_TOKEN_SECONDS = 7 * 24 * 60 * 60;
 
@@ -213,8 +216,8 @@ export async function startTraining(
             platform: 'mastodon',
             account: p.username,
             caption: p.text,
-            // public, unlisted, private (followers only) or direct, as Mastodon names them.
-            audience: p.visibility,
+            // Mastodon's unlisted is quiet public and its private is followers only (§4.3).
+            audience: MASTODON_AUDIENCE[p.visibility],
             publishedAt: p.createdAt,
             bytes: p.media.reduce((n, m) => n + m.sizeBytes, 0),
           })),

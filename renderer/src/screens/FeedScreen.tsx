@@ -14,7 +14,18 @@ import { t as translate, useTranslation } from '../i18n/index.ts';
 
 const REFRESH_MS = 3_000;
 
-const audienceWords = (audience: string): string => TIKTOK_PRIVACY.find((p) => p.value === audience)?.label ?? (audience || translate('feed.notRecorded'));
+/** The simulators' audiences other than TikTok's privacy levels, in the feed's words. */
+const AUDIENCE_WORDS: Record<string, () => string> = {
+  public: () => translate('feed.audience.public'),
+  unlisted: () => translate('feed.audience.unlisted'),
+  private: () => translate('feed.audience.private'),
+  quiet: () => translate('feed.audience.quiet'),
+  followers: () => translate('feed.audience.followers'),
+  mentioned: () => translate('feed.audience.mentioned'),
+};
+
+const audienceWords = (audience: string): string =>
+  TIKTOK_PRIVACY.find((p) => p.value === audience)?.label ?? AUDIENCE_WORDS[audience]?.() ?? (audience || translate('feed.notRecorded'));
 
 function FeedPost({ post }: { post: TrainingFeedPost }) {
   const when = formatWhen(post.publishedAt);

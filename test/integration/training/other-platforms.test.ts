@@ -55,7 +55,7 @@ describe('training mode: Mastodon, LinkedIn, Facebook and Instagram', () => {
       expect((await ok<PostView>(core.call('posts.get', { id: post.id }))).state).toBe('published');
       const { posts } = await ok<{ posts: TrainingFeedPost[] }>(core.call('training.feed', {}));
       expect(posts.map((p) => p.platform).sort()).toEqual(['facebook', 'instagram', 'linkedin', 'mastodon']);
-      expect(posts.find((p) => p.platform === 'mastodon')).toMatchObject({ account: 'harbourcity', caption: post.caption, audience: 'unlisted' });
+      expect(posts.find((p) => p.platform === 'mastodon')).toMatchObject({ account: 'harbourcity', caption: post.caption, audience: 'quiet' });
       expect(posts.find((p) => p.platform === 'linkedin')).toMatchObject({ account: 'Harbour City Council (training)', audience: 'public' });
       expect(posts.find((p) => p.platform === 'facebook')).toMatchObject({ account: 'Harbour City Council (training)', caption: post.caption, audience: 'public' });
       expect(posts.find((p) => p.platform === 'instagram')).toMatchObject({ account: 'harbourcity', caption: post.caption, audience: 'public' });
