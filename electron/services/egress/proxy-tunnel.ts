@@ -103,6 +103,9 @@ export function openTunnel(proxy: ProxyServer, proxyAddress: string, target: { a
       socket.setTimeout(0);
       socket.removeAllListeners('close');
       socket.removeAllListeners('error');
+      // From here the TLS socket wrapping this one reports failures to the request; this keeps
+      // an error arriving before it is wrapped from being thrown out of the event loop.
+      socket.on('error', () => socket.destroy());
       const rest = head.subarray(end + 4);
       // A proxy has nothing to say before the server does; bytes here would be injected.
       if (rest.length > 0) {
