@@ -1,5 +1,5 @@
 // Training mode: everything a trainer needs to demo the whole workflow with no network and no
-// real accounts: the TikTok, X, YouTube, Mastodon, LinkedIn, Facebook and Instagram simulators on
+// real accounts: the TikTok, X, YouTube, Mastodon, LinkedIn, Facebook, Instagram and Bluesky simulators on
 // loopback, each with a connected training account, virtual USB sticks with sample content, and the simulators' feed of what was "published".
 // The simulators' demo app credentials go into training's memory-only secret store and their
 // addresses to the account service, so a trainer can also show connecting and disconnecting.
@@ -14,11 +14,13 @@ import type { MastodonVisibility } from '../../platforms/mastodon/mastodon-proto
 import { startLinkedInSimulator } from '../../platforms/linkedin/simulator.ts';
 import { startFacebookSimulator } from '../../platforms/facebook/simulator.ts';
 import { startInstagramSimulator } from '../../platforms/instagram/simulator.ts';
+import { startBlueskySimulator } from '../../platforms/bluesky/simulator.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { Volume } from '../media/index.ts';
 import type { StaffService } from '../staff/staff-service.ts';
 import type { ConnectEndpoints } from '../accounts/connect-descriptor.ts';
 import type { AccountCredentials, AppCredentials } from '../vault/vault.ts';
+import { writeBlueskyCredentials } from '../../platforms/bluesky/bluesky-session.ts';
 import { makeTrainingContent, type TrainingStick } from './training-content.ts';
 
 /** Training staff: one of each role, so trainers can show two-person approval. */
@@ -35,6 +37,8 @@ export const TRAINING_MASTODON_ACCOUNT = { id: '110000000000000042', username: '
 export const TRAINING_LINKEDIN_ORGANIZATION = { urn: 'urn:li:organization:4200042', name: 'Harbour City Council (training)' };
 export const TRAINING_FACEBOOK_PAGE = { id: '104200000000042', name: 'Harbour City Council (training)' };
 export const TRAINING_INSTAGRAM_ACCOUNT = { id: '17841400000000042', username: 'harbourcity' };
+/** The demo app password is the simulator's only, printed in the training guide so a trainer can reconnect. */
+export const TRAINING_BLUESKY_ACCOUNT = { did: 'did:plc:harbourcitytraining42', handle: 'harbourcity.bsky.training', displayName: 'Harbour City Council (training)', appPassword: 'hcct-demo-2026-blue' };
 /** The feed's words for Mastodon's visibilities, which differ from YouTube's same names. */
 const MASTODON_AUDIENCE: Record<MastodonVisibility, string> = { public: 'public', unlisted: 'quiet', private: 'followers', direct: 'mentioned' };
 /** Training tokens outlast any session, so a demo never waits on a renewal. */
@@ -64,11 +68,11 @@ export interface TrainingDeps {
   saveAppCredentials: ((platform: TrainingPlatform, app: AppCredentials) => Promise<void>) | null;
 }
 
-/** The platforms training simulates, each with a connected demo account (Bluesky needs a real PDS). */
-export const TRAINING_PLATFORMS = ['tiktok', 'x', 'youtube', 'mastodon', 'linkedin', 'facebook', 'instagram'] as const;
+/** The platforms training simulates, each with a connected demo account. */
+export const TRAINING_PLATFORMS = ['tiktok', 'x', 'youtube', 'mastodon', 'linkedin', 'facebook', 'instagram', 'bluesky'] as const;
 export type TrainingPlatform = (typeof TRAINING_PLATFORMS)[number];
-/** The simulated platforms whose sign-in pages the account service is pointed at. */
-type SignInPlatform = 'tiktok' | 'x' | 'youtube';
+/** The simulated platforms whose sign-in pages (or, for Bluesky, server) the account service is pointed at. */
+type SignInPlatform = 'tiktok' | 'x' | 'youtube' | 'bluesky';
 
 /** Starts the simulator and builds the sticks. The account is connected by `connect()` once the store is open. */
 export async function startTraining(
@@ -78,7 +82,7 @@ export async function startTraining(
   const xSecret = randomBytes(24).toString('base64url');
   // Started side by side, so training opens about as fast as its slowest simulator. Processing
   // ends at the first status check, so a demo never waits on a poll interval.
-  const [content, sim, x, youtube, mastodon, linkedin, facebook, instagram] = await Promise.all([
+  const [content, sim, x, youtube, mastodon, linkedin, facebook, instagram, bluesky] = await Promise.all([
     makeTrainingContent(assetsDir),
     startTikTokSimulator({
       audited: true,
@@ -92,6 +96,7 @@ export async function startTraining(
     startLinkedInSimulator({ organizations: [TRAINING_LINKEDIN_ORGANIZATION], processingPolls: 0 }),
     startFacebookSimulator({ pages: [TRAINING_FACEBOOK_PAGE] }),
     startInstagramSimulator({ accounts: [TRAINING_INSTAGRAM_ACCOUNT], processingPolls: 0 }),
+    startBlueskySimulator({ accounts: [TRAINING_BLUESKY_ACCOUNT], accessSeconds: TRAINING_TOKEN_SECONDS, refreshSeconds: TRAINING_TOKEN_SECONDS }),
   ]);
   // Demo secrets for the apps IT would provision; the simulators accept any for their app.
   const facebookSecret = randomBytes(24).toString('base64url');
@@ -153,6 +158,12 @@ export async function startTraining(
       { platform: 'instagram', account_id: TRAINING_INSTAGRAM_ACCOUNT.id, display_name: `@${TRAINING_INSTAGRAM_ACCOUNT.username}`, api_base: instagram.origin, connected_by: 'training mode', simulated: true },
       { accessToken: igToken.access_token, expiresAt: now + igToken.expires_in * 1000 },
     );
+    // Stored as a real connect stores it: the session and the app password that renews it.
+    const bskySession = bluesky.issueSession(TRAINING_BLUESKY_ACCOUNT.did);
+    await deps.connectAccount(
+      { platform: 'bluesky', account_id: TRAINING_BLUESKY_ACCOUNT.did, display_name: `@${TRAINING_BLUESKY_ACCOUNT.handle}`, api_base: bluesky.origin, connected_by: 'training mode', simulated: true },
+      writeBlueskyCredentials(bskySession, TRAINING_BLUESKY_ACCOUNT.appPassword),
+    );
     return {
       trustedKey: content.key.publicKey.text,
       status: () => ({
@@ -166,6 +177,7 @@ export async function startTraining(
           { platform: 'linkedin', name: TRAINING_LINKEDIN_ORGANIZATION.name },
           { platform: 'facebook', name: TRAINING_FACEBOOK_PAGE.name },
           { platform: 'instagram', name: `@${TRAINING_INSTAGRAM_ACCOUNT.username}` },
+          { platform: 'bluesky', name: TRAINING_BLUESKY_ACCOUNT.displayName },
         ],
         staff: TRAINING_STAFF.map((p) => ({ ...p })),
       }),
@@ -245,14 +257,22 @@ export async function startTraining(
             publishedAt: new Date(p.publishedAt).toISOString(),
             bytes: p.sizeBytes,
           })),
+          ...bluesky.feed().map((p) => ({
+            platform: 'bluesky',
+            account: p.handle,
+            caption: p.text,
+            audience: 'public',
+            publishedAt: p.createdAt,
+            bytes: p.sizeBytes,
+          })),
         ].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
       },
       close: async () => {
-        await Promise.all([sim.stop(), x.stop(), youtube.stop(), mastodon.stop(), linkedin.stop(), facebook.stop(), instagram.stop()]);
+        await Promise.all([sim.stop(), x.stop(), youtube.stop(), mastodon.stop(), linkedin.stop(), facebook.stop(), instagram.stop(), bluesky.stop()]);
         await content.remove();
       },
     };
   };
   const at = (origin: string): ConnectEndpoints => ({ authOrigin: origin, apiOrigin: origin });
-  return { session, trustedKey: content.key.publicKey.text, endpoints: { tiktok: at(sim.origin), x: at(x.origin), youtube: at(youtube.origin) } };
+  return { session, trustedKey: content.key.publicKey.text, endpoints: { tiktok: at(sim.origin), x: at(x.origin), youtube: at(youtube.origin), bluesky: at(bluesky.origin) } };
 }

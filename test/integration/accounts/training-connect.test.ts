@@ -51,13 +51,13 @@ describe('connecting accounts in training mode', () => {
     for (const platform of ['tiktok', 'x', 'youtube']) {
       expect(listed.platforms.find((p) => p.platform === platform)).toMatchObject({ method: 'oauth', appCredentials: true });
     }
-    expect(listed.accounts.map((a) => a.platform).sort()).toEqual(['facebook', 'instagram', 'linkedin', 'mastodon', 'tiktok', 'x', 'youtube']);
+    expect(listed.accounts.map((a) => a.platform).sort()).toEqual(['bluesky', 'facebook', 'instagram', 'linkedin', 'mastodon', 'tiktok', 'x', 'youtube']);
   });
 
   it('disconnects the demo TikTok account, revoking at the simulator', async () => {
     const result = await ok<{ revoked: boolean; problem: unknown }>('accounts.disconnect', { platform: 'tiktok', accountId: TRAINING_TIKTOK_ACCOUNT.openId });
     expect(result).toMatchObject({ revoked: true, problem: null });
-    expect((await ok<Listed>('accounts.list')).accounts.map((a) => a.platform).sort()).toEqual(['facebook', 'instagram', 'linkedin', 'mastodon', 'x', 'youtube']);
+    expect((await ok<Listed>('accounts.list')).accounts.map((a) => a.platform).sort()).toEqual(['bluesky', 'facebook', 'instagram', 'linkedin', 'mastodon', 'x', 'youtube']);
   });
 
   it('connects TikTok again through the simulator\'s consent page', async () => {

@@ -1,6 +1,6 @@
-// Training mode's Mastodon, LinkedIn, Facebook Page and Instagram demo accounts: connected at
-// start, listed in the training bar, and a post approved for all four landing in their
-// simulators' feeds. Nothing leaves the machine.
+// Training mode's Mastodon, LinkedIn, Facebook Page, Instagram and Bluesky demo accounts:
+// connected at start, listed in the training bar, and a post approved for all five landing in
+// their simulators' feeds. Nothing leaves the machine.
 import { describe, expect, it } from 'vitest';
 import type { AccountHealth, PostView, ScanView, TrainingFeedPost, TrainingStatus } from '../../../common/contract.ts';
 import { openTestCore } from '../../support/core.ts';
@@ -11,13 +11,12 @@ async function ok<T>(p: Promise<unknown>): Promise<T> {
   return r.value as T;
 }
 
-describe('training mode: Mastodon, LinkedIn, Facebook and Instagram', () => {
+describe('training mode: Mastodon, LinkedIn, Facebook, Instagram and Bluesky', () => {
   it('connects demo accounts for them and shows what was published to each in the feed', async () => {
     const core = await openTestCore({ trainingMode: true, publishPollMs: 10 });
     try {
       const status = await ok<TrainingStatus>(core.call('training.status', {}));
-      expect(status.accounts.map((a) => a.platform)).toEqual(['tiktok', 'x', 'youtube', 'mastodon', 'linkedin', 'facebook', 'instagram']);
-      expect(status.accounts.map((a) => a.platform)).not.toContain('bluesky');
+      expect(status.accounts.map((a) => a.platform)).toEqual(['tiktok', 'x', 'youtube', 'mastodon', 'linkedin', 'facebook', 'instagram', 'bluesky']);
       const [tara, alex, sam] = status.staff;
       const signIn = async (person: { name: string; pin: string }) => {
         const { choices } = await ok<{ choices: { id: string; name: string }[] }>(core.call('staff.status', {}));
@@ -26,7 +25,8 @@ describe('training mode: Mastodon, LinkedIn, Facebook and Instagram', () => {
 
       await signIn(tara!);
       const { accounts } = await ok<{ accounts: AccountHealth[] }>(core.call('accounts.list', {}));
-      expect(accounts.filter((a) => ['mastodon', 'linkedin', 'facebook', 'instagram'].includes(a.platform)).map((a) => a.platform).sort()).toEqual(['facebook', 'instagram', 'linkedin', 'mastodon']);
+      expect(accounts.filter((a) => ['mastodon', 'linkedin', 'facebook', 'instagram', 'bluesky'].includes(a.platform)).map((a) => a.platform).sort()).toEqual(['bluesky', 'facebook', 'instagram', 'linkedin', 'mastodon']);
+      expect(accounts.find((a) => a.platform === 'bluesky')).toMatchObject({ accountId: 'did:plc:harbourcitytraining42', simulated: true, status: 'healthy' });
 
       await signIn(alex!);
       const { volumeId } = await ok<{ volumeId: string }>(core.call('training.insertStick', { stickId: 'harbour-day' }));
@@ -41,7 +41,7 @@ describe('training mode: Mastodon, LinkedIn, Facebook and Instagram', () => {
         core.call('posts.edit', {
           id: ferry.id,
           version: ferry.version,
-          change: { targets: ['mastodon', 'linkedin', 'facebook', 'instagram'], options: { mastodon: { visibility: 'unlisted' }, facebook: { title: 'New ferry timetable' } } },
+          change: { targets: ['mastodon', 'linkedin', 'facebook', 'instagram', 'bluesky'], options: { mastodon: { visibility: 'unlisted' }, facebook: { title: 'New ferry timetable' } } },
         }),
       );
       post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
@@ -54,7 +54,8 @@ describe('training mode: Mastodon, LinkedIn, Facebook and Instagram', () => {
 
       expect((await ok<PostView>(core.call('posts.get', { id: post.id }))).state).toBe('published');
       const { posts } = await ok<{ posts: TrainingFeedPost[] }>(core.call('training.feed', {}));
-      expect(posts.map((p) => p.platform).sort()).toEqual(['facebook', 'instagram', 'linkedin', 'mastodon']);
+      expect(posts.map((p) => p.platform).sort()).toEqual(['bluesky', 'facebook', 'instagram', 'linkedin', 'mastodon']);
+      expect(posts.find((p) => p.platform === 'bluesky')).toMatchObject({ account: 'harbourcity.bsky.training', caption: post.caption, audience: 'public' });
       expect(posts.find((p) => p.platform === 'mastodon')).toMatchObject({ account: 'harbourcity', caption: post.caption, audience: 'quiet' });
       expect(posts.find((p) => p.platform === 'linkedin')).toMatchObject({ account: 'Harbour City Council (training)', audience: 'public' });
       expect(posts.find((p) => p.platform === 'facebook')).toMatchObject({ account: 'Harbour City Council (training)', caption: post.caption, audience: 'public' });
