@@ -1,10 +1,10 @@
 // Connecting accounts in training mode: the training session puts its simulators' demo app
 // credentials in its memory-only store and tells the account service where the simulators are,
-// so a trainer can show Disconnect, then Connect → the platform's consent page → connected, all on
-// 127.0.0.1. A kiosk out of training mode gets none of it.
+// so a trainer can show Disconnect, then Connect → the platform's consent page (for Bluesky, the
+// demo app password) → connected, all on 127.0.0.1. A kiosk out of training mode gets none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountHealth, ConnectablePlatform } from '../../../common/contract.ts';
-import { TRAINING_STAFF, TRAINING_TIKTOK_ACCOUNT, TRAINING_YOUTUBE_CHANNEL } from '../../../electron/services/training/training-service.ts';
+import { TRAINING_BLUESKY_ACCOUNT, TRAINING_STAFF, TRAINING_TIKTOK_ACCOUNT, TRAINING_YOUTUBE_CHANNEL } from '../../../electron/services/training/training-service.ts';
 import type { AirlockCore } from '../../../electron/services/core.ts';
 import { TrainingSecretStore } from '../../../electron/services/vault/memory-secret-store.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
@@ -76,6 +76,16 @@ describe('connecting accounts in training mode', () => {
     expect(new URL(started.authorizeUrl).hostname).toBe('127.0.0.1');
     expect(await consent(started.authorizeUrl)).toBe(200);
     expect(await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId })).toMatchObject({ platform: 'youtube', accountId: TRAINING_YOUTUBE_CHANNEL.id, displayName: TRAINING_YOUTUBE_CHANNEL.title, status: 'healthy' });
+  });
+
+  it('disconnects the demo Bluesky account, ending its session, and connects it again with the demo app password', async () => {
+    expect(await ok<{ revoked: boolean; problem: unknown }>('accounts.disconnect', { platform: 'bluesky', accountId: TRAINING_BLUESKY_ACCOUNT.did })).toMatchObject({ revoked: true, problem: null });
+    expect((await ok<Listed>('accounts.list')).accounts.map((a) => a.platform)).not.toContain('bluesky');
+    expect((await refused(core, 'accounts.connectAppPassword', { platform: 'bluesky', identifier: TRAINING_BLUESKY_ACCOUNT.handle, appPassword: 'not-the-app-password' })).code).toBe('publish.bluesky.reconnect');
+    expect((await ok<Listed>('accounts.list')).accounts.map((a) => a.platform)).not.toContain('bluesky');
+    const account = await ok<AccountHealth>('accounts.connectAppPassword', { platform: 'bluesky', identifier: TRAINING_BLUESKY_ACCOUNT.handle, appPassword: TRAINING_BLUESKY_ACCOUNT.appPassword });
+    expect(account).toMatchObject({ platform: 'bluesky', accountId: TRAINING_BLUESKY_ACCOUNT.did, displayName: `@${TRAINING_BLUESKY_ACCOUNT.handle}`, status: 'healthy', simulated: true });
+    expect(new URL(account.apiBase).hostname).toBe('127.0.0.1');
   });
 
   it('keeps the demo app credentials in training\'s own memory, never elsewhere', async () => {
