@@ -195,8 +195,8 @@ export async function startBlueskySimulator(options: BlueskySimulatorOptions): P
   const maxBlobBytes = options.maxBlobBytes ?? MAX_VIDEO_BYTES;
   const signingKey = randomBytes(32);
   const accounts = options.accounts.map((a) => ({ ...a }));
-  /** Refresh JWT ids still valid: a refresh or deleteSession uses one up. */
-  const liveRefresh = new Set<string>();
+  /** Refresh JWT ids still valid, with the scope of their session: a refresh or deleteSession uses one up. */
+  const liveRefresh = new Map<string, string>();
   const blobs = new Map<string, Blob>();
   const repo: BlueskyStoredRecord[] = [];
   const called: string[] = [];
@@ -214,7 +214,7 @@ export async function startBlueskySimulator(options: BlueskySimulatorOptions): P
     if (!account) throw new Error(`no simulated Bluesky account ${did}`);
     const now = Math.floor(clock() / 1000);
     const jti = randomBytes(16).toString('base64url');
-    liveRefresh.add(jti);
+    liveRefresh.set(jti, scope);
     return {
       accessJwt: sign({ typ: 'at+jwt', alg: 'HS256' }, { scope, sub: did, aud: 'did:web:pds.training', iat: now, exp: now + accessSeconds }),
       refreshJwt: sign({ typ: 'refresh+jwt', alg: 'HS256' }, { scope: REFRESH_SCOPE, sub: did, aud: 'did:web:pds.training', jti, iat: now, exp: now + refreshSeconds }),
@@ -345,8 +345,10 @@ export async function startBlueskySimulator(options: BlueskySimulatorOptions): P
       case 'com.atproto.server.refreshSession': {
         if (!post) break;
         const claims = bearer(req, 'refresh');
+        // Rotation: the old refresh JWT is used up, and the new session keeps the old one's scope.
+        const scope = liveRefresh.get(claims.jti!)!;
         liveRefresh.delete(claims.jti!);
-        return { ...mint(claims.sub, APP_PASS_SCOPE), active: true };
+        return { ...mint(claims.sub, scope), active: true };
       }
       case 'com.atproto.server.deleteSession': {
         if (!post) break;

@@ -146,10 +146,31 @@ describe('Bluesky simulator with Airlock\'s Bluesky adapter', () => {
     expect(sim.feed().filter((p) => p.text === req.caption)).toHaveLength(1);
   });
 
+  it('renews a session the server says has expired, through refreshSession, and saves the new tokens', async () => {
+    let now = Date.now();
+    const timed = await startBlueskySimulator({ accounts: [ACCOUNT], clock: () => now });
+    try {
+      const connected = await connectBlueskyAccount({ http, apiBase: timed.origin, identifier: ACCOUNT.did, appPassword: ACCOUNT.appPassword });
+      // Three hours on at the server: the two-hour access JWT is dead there, the refresh JWT is not.
+      now += 3 * 60 * 60 * 1000;
+      const saved: AccountCredentials[] = [];
+      const ctx: PublishContext = { ...context(), account: { platform: 'bluesky', accountId: ACCOUNT.did, apiBase: timed.origin }, credentials: async () => saved.at(-1) ?? connected.credentials, saveCredentials: async (c) => void saved.push(c) };
+      const result = await createBlueskyAdapter().publish(request('After the weekend', []), ctx);
+      expect(result.outcome).toBe('published');
+      expect(timed.calls().filter((c) => c.startsWith('com.atproto.server.'))).toEqual(['com.atproto.server.createSession', 'com.atproto.server.getSession', 'com.atproto.server.refreshSession', 'com.atproto.server.getSession']);
+      expect(saved).toHaveLength(1);
+      expect(saved[0]!.accessToken).not.toBe(connected.credentials.accessToken);
+      expect(saved[0]!.refreshToken).toBe(ACCOUNT.appPassword);
+    } finally {
+      await timed.stop();
+    }
+  });
+
   it('rotates the refresh token, ends sessions, and answers in the XRPC error envelope', async () => {
     const session = sim.issueSession(ACCOUNT.did);
     const refreshed = await xrpc('com.atproto.server.refreshSession', { method: 'POST', token: session.refreshJwt });
     expect(refreshed.status).toBe(200);
+    expect(JSON.parse(Buffer.from((refreshed.body.accessJwt as string).split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ scope: 'com.atproto.appPass', sub: ACCOUNT.did });
     expect(await xrpc('com.atproto.server.refreshSession', { method: 'POST', token: session.refreshJwt })).toEqual({ status: 400, body: { error: 'ExpiredToken', message: 'Token has been revoked' } });
     const next = refreshed.body.refreshJwt as string;
     expect((await xrpc('com.atproto.server.deleteSession', { method: 'POST', token: next })).status).toBe(200);
