@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { subscribe } from '../api/client.ts';
 import { ProgressBar } from '../components/ProgressBar.tsx';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatDuration } from '../format.ts';
 import { platformName } from '../screens/posts/post-words.ts';
 import { useTranslation } from '../i18n/index.ts';
 
@@ -14,6 +14,22 @@ export interface PublishActivity {
   bytesDone: number;
   bytesTotal: number;
   outcome: 'sending' | 'published' | 'failed' | 'waiting';
+  /** Seconds left at the upload's pace so far, once there is a pace to go by. */
+  secondsLeft: number | null;
+}
+
+/** When and at how many bytes an upload was first seen, to tell its pace. */
+interface Pace {
+  at: number;
+  bytes: number;
+}
+
+/** Seconds left at the pace since `start`; null until a second of uploading gives a pace. */
+export function secondsLeft(start: Pace, now: number, bytesDone: number, bytesTotal: number): number | null {
+  const elapsed = (now - start.at) / 1000;
+  const sent = bytesDone - start.bytes;
+  if (elapsed < 1 || sent <= 0 || bytesDone >= bytesTotal) return null;
+  return Math.ceil((bytesTotal - bytesDone) / (sent / elapsed));
 }
 
 /** How long a finished upload stays listed, so the audience sees it complete. */
@@ -23,6 +39,7 @@ export function usePublishActivity(): PublishActivity[] {
   const [items, setItems] = useState<ReadonlyMap<string, PublishActivity>>(new Map());
   useEffect(() => {
     const timers = new Set<ReturnType<typeof setTimeout>>();
+    const paces = new Map<string, Pace>();
     const update = (key: string, change: (was: PublishActivity | undefined) => PublishActivity | null) =>
       setItems((was) => {
         const next = new Map(was);
@@ -35,12 +52,17 @@ export function usePublishActivity(): PublishActivity[] {
       if (event.name === 'publish.progress') {
         const p = event.payload;
         const key = `${p.postId}:${p.platform}`;
-        update(key, () => ({ key, platform: p.platform, phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, outcome: 'sending' }));
+        const now = Date.now();
+        // The pace counts from the upload's first progress report of its uploading phase.
+        if (p.phase !== 'uploading' || !paces.has(key)) paces.set(key, { at: now, bytes: p.bytesDone });
+        const left = p.phase === 'uploading' ? secondsLeft(paces.get(key)!, now, p.bytesDone, p.bytesTotal) : null;
+        update(key, () => ({ key, platform: p.platform, phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, outcome: 'sending', secondsLeft: left }));
       } else if (event.name === 'publish.result') {
         const p = event.payload;
         const key = `${p.postId}:${p.platform}`;
         const outcome = p.ok ? 'published' : p.waiting ? 'waiting' : 'failed';
-        update(key, (was) => ({ key, platform: p.platform, phase: 'done', bytesDone: was?.bytesTotal ?? 0, bytesTotal: was?.bytesTotal ?? 0, outcome }));
+        paces.delete(key);
+        update(key, (was) => ({ key, platform: p.platform, phase: 'done', bytesDone: was?.bytesTotal ?? 0, bytesTotal: was?.bytesTotal ?? 0, outcome, secondsLeft: null }));
         const timer = setTimeout(() => {
           timers.delete(timer);
           update(key, (was) => (was?.outcome === outcome ? null : (was ?? null)));
@@ -71,7 +93,13 @@ export function PublishActivityList({ items, idle }: { items: PublishActivity[];
               label={t('training.activity.label', { platform: platformName(a.platform), phase: PHASES.includes(a.phase) ? t(`training.activity.${a.phase}`) : t('training.activity.sending') })}
               value={a.bytesTotal > 0 ? a.bytesDone : 0}
               max={a.bytesTotal}
-              detail={a.bytesTotal > 0 ? t('training.activity.progress', { done: formatBytes(a.bytesDone), total: formatBytes(a.bytesTotal) }) : undefined}
+              detail={
+                a.bytesTotal > 0
+                  ? [t('training.activity.progress', { done: formatBytes(a.bytesDone), total: formatBytes(a.bytesTotal) }), a.secondsLeft ? t('import.left', { duration: formatDuration(a.secondsLeft) }) : null]
+                      .filter(Boolean)
+                      .join(' · ')
+                  : undefined
+              }
             />
           ) : (
             <p className={`publish-activity__done publish-activity__done--${a.outcome}`} role="status">
