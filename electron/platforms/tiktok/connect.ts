@@ -4,22 +4,14 @@
 // organisation's, provisioned by IT into the keychain.
 import { AirlockError } from '../../../common/errors.ts';
 import type { ConnectContext, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { isRecord, oauthErrorText, platformRefused, postForm } from '../../services/accounts/oauth-client.ts';
-import type { AccountCredentials } from '../../services/vault/vault.ts';
+import { isRecord, oauthErrorText, platformRefused, postForm, refreshRefused, tokenCredentials } from '../../services/accounts/oauth-client.ts';
 import { TIKTOK_API_ORIGIN, TIKTOK_PATHS } from './protocol.ts';
 
 /** What Airlock asks for: Direct Post and inbox upload, and the basic profile for the account name. */
 export const TIKTOK_CONNECT_SCOPES = ['user.info.basic', 'video.publish', 'video.upload'] as const;
 
-function credentialsFrom(body: Record<string, unknown>, nowMs: number): AccountCredentials {
-  const creds: AccountCredentials = { accessToken: String(body.access_token) };
-  if (typeof body.refresh_token === 'string') creds.refreshToken = body.refresh_token;
-  // §1.1: the lifetimes differ between TikTok's own pages, so they are always read, never assumed.
-  if (typeof body.expires_in === 'number' && Number.isFinite(body.expires_in)) creds.expiresAt = nowMs + Math.round(body.expires_in * 1000);
-  if (typeof body.refresh_expires_in === 'number' && Number.isFinite(body.refresh_expires_in)) creds.refreshExpiresAt = nowMs + Math.round(body.refresh_expires_in * 1000);
-  if (typeof body.scope === 'string') creds.scopes = body.scope.split(',').map((s) => s.trim()).filter(Boolean);
-  return creds;
-}
+/** §1.1: TikTok names the refresh token's lifetime `refresh_expires_in` and lists scopes with commas. */
+const TOKEN_FIELDS = { refreshExpiresIn: 'refresh_expires_in', scopeSeparator: ',' };
 
 export const tiktokConnect: OAuthDescriptor = {
   kind: 'oauth',
@@ -53,7 +45,7 @@ export const tiktokConnect: OAuthDescriptor = {
     );
     const body = reply.body;
     if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string' || typeof body.open_id !== 'string') throw platformRefused('TikTok', 'the token endpoint', reply);
-    const credentials = credentialsFrom(body, ctx.nowMs());
+    const credentials = tokenCredentials(body, ctx.nowMs(), TOKEN_FIELDS);
     const displayName = await creatorName(ctx, credentials.accessToken).catch(() => null);
     return { accountId: body.open_id, displayName: displayName ?? `TikTok account ${body.open_id.slice(0, 12)}`, credentials };
   },
@@ -68,14 +60,9 @@ export const tiktokConnect: OAuthDescriptor = {
     );
     const body = reply.body;
     if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
-      const dead = isRecord(body) && body.error === 'invalid_grant';
-      throw new AirlockError(
-        dead ? 'accounts.needs-reconnect' : 'accounts.refresh-failed',
-        dead ? 'TikTok no longer accepts this account\'s sign-in. Reconnect the account.' : 'Airlock could not renew the TikTok sign-in just now; it will try again.',
-        `refresh answered ${oauthErrorText(reply)}`,
-      );
+      throw refreshRefused(reply, { dead: 'TikTok no longer accepts this account\'s sign-in. Reconnect the account.', later: 'Airlock could not renew the TikTok sign-in just now; it will try again.' });
     }
-    return { ...creds, ...credentialsFrom(body, ctx.nowMs()) };
+    return { ...creds, ...tokenCredentials(body, ctx.nowMs(), TOKEN_FIELDS) };
   },
 
   async revoke(ctx, app, creds) {

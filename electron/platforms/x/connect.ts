@@ -4,22 +4,14 @@
 // client: the app's client id and secret, provisioned by IT, sent with HTTP Basic.
 import { AirlockError } from '../../../common/errors.ts';
 import type { ConnectContext, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { getJson, isRecord, oauthErrorText, platformRefused, postForm } from '../../services/accounts/oauth-client.ts';
-import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
+import { getJson, isRecord, oauthErrorText, platformRefused, postForm, refreshRefused, tokenCredentials } from '../../services/accounts/oauth-client.ts';
+import type { AppCredentials } from '../../services/vault/vault.ts';
 import { X_PATHS, X_SCOPES } from './protocol.ts';
 
 /** The loopback redirect IT registers with the X app: http://127.0.0.1:53123/callback */
 export const X_REDIRECT_PORT = 53123;
 
 const basic = (app: AppCredentials) => ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret)}`).toString('base64')}` });
-
-function credentialsFrom(body: Record<string, unknown>, nowMs: number): AccountCredentials {
-  const creds: AccountCredentials = { accessToken: String(body.access_token) };
-  if (typeof body.refresh_token === 'string') creds.refreshToken = body.refresh_token;
-  if (typeof body.expires_in === 'number' && Number.isFinite(body.expires_in)) creds.expiresAt = nowMs + Math.round(body.expires_in * 1000);
-  if (typeof body.scope === 'string') creds.scopes = body.scope.split(/\s+/).filter(Boolean);
-  return creds;
-}
 
 async function tokenCall(ctx: ConnectContext, app: AppCredentials, form: Record<string, string>) {
   return postForm(ctx.http, new URL(X_PATHS.token, ctx.endpoints.apiOrigin).href, { ...form, client_id: app.clientId }, ctx.requester, basic(app));
@@ -53,7 +45,7 @@ export const xConnect: OAuthDescriptor = {
     const reply = await tokenCall(ctx, app, { code: grant.code, grant_type: 'authorization_code', redirect_uri: grant.redirectUri, code_verifier: grant.verifier });
     const body = reply.body;
     if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string') throw platformRefused('X', X_PATHS.token, reply);
-    const credentials = credentialsFrom(body, ctx.nowMs());
+    const credentials = tokenCredentials(body, ctx.nowMs());
     const me = await getJson(ctx.http, new URL(X_PATHS.me, ctx.endpoints.apiOrigin).href, credentials.accessToken, ctx.requester);
     const data = isRecord(me.body) && isRecord(me.body.data) ? me.body.data : null;
     if (me.status !== 200 || !data || typeof data.id !== 'string') {
@@ -69,14 +61,9 @@ export const xConnect: OAuthDescriptor = {
     const reply = await tokenCall(ctx, app, { grant_type: 'refresh_token', refresh_token: creds.refreshToken });
     const body = reply.body;
     if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string') {
-      const dead = isRecord(body) && body.error === 'invalid_grant';
-      throw new AirlockError(
-        dead ? 'accounts.needs-reconnect' : 'accounts.refresh-failed',
-        dead ? 'X no longer accepts this account\'s sign-in. Reconnect the account.' : 'Airlock could not renew the X sign-in just now; it will try again.',
-        `refresh answered ${oauthErrorText(reply)}`,
-      );
+      throw refreshRefused(reply, { dead: 'X no longer accepts this account\'s sign-in. Reconnect the account.', later: 'Airlock could not renew the X sign-in just now; it will try again.' });
     }
-    return { ...creds, ...credentialsFrom(body, ctx.nowMs()) };
+    return { ...creds, ...tokenCredentials(body, ctx.nowMs()) };
   },
 
   async revoke(ctx, app, creds) {

@@ -5,20 +5,12 @@
 // organisation's, provisioned by IT into the keychain. channels.list names the channel.
 import { AirlockError } from '../../../common/errors.ts';
 import type { ConnectContext, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { getJson, isRecord, oauthErrorText, platformRefused, postForm } from '../../services/accounts/oauth-client.ts';
-import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
+import { getJson, isRecord, oauthErrorText, platformRefused, postForm, refreshRefused, tokenCredentials } from '../../services/accounts/oauth-client.ts';
+import type { AppCredentials } from '../../services/vault/vault.ts';
 import { YOUTUBE_HOSTS, YOUTUBE_PATHS, YOUTUBE_SCOPES, youtubeRevokeUrl, youtubeTokenUrl } from './protocol.ts';
 
-function credentialsFrom(body: Record<string, unknown>, nowMs: number): AccountCredentials {
-  const creds: AccountCredentials = { accessToken: String(body.access_token) };
-  if (typeof body.refresh_token === 'string') creds.refreshToken = body.refresh_token;
-  // §5.1: the 1 h lifetime is not documented; expires_in is always read.
-  if (typeof body.expires_in === 'number' && Number.isFinite(body.expires_in)) creds.expiresAt = nowMs + Math.round(body.expires_in * 1000);
-  // Google says how long a time-limited refresh token lasts when it is one (consent screen in Testing).
-  if (typeof body.refresh_token_expires_in === 'number' && Number.isFinite(body.refresh_token_expires_in)) creds.refreshExpiresAt = nowMs + Math.round(body.refresh_token_expires_in * 1000);
-  if (typeof body.scope === 'string') creds.scopes = body.scope.split(/\s+/).filter(Boolean);
-  return creds;
-}
+/** Google names the refresh token's lifetime `refresh_token_expires_in`, when it has one. */
+const TOKEN_FIELDS = { refreshExpiresIn: 'refresh_token_expires_in' };
 
 async function tokenCall(ctx: ConnectContext, app: AppCredentials, form: Record<string, string>) {
   // Installed apps send their (not confidential) client secret in the form.
@@ -80,7 +72,9 @@ export const youtubeConnect: OAuthDescriptor = {
     const reply = await tokenCall(ctx, app, { code: grant.code, grant_type: 'authorization_code', redirect_uri: grant.redirectUri, code_verifier: grant.verifier });
     const body = reply.body;
     if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string') throw platformRefused('YouTube', YOUTUBE_PATHS.token, reply);
-    const credentials = credentialsFrom(body, ctx.nowMs());
+    // §5.1: the 1 h lifetime is not documented, so it is read; Google says how long a time-limited
+    // refresh token lasts when it is one (consent screen in Testing).
+    const credentials = tokenCredentials(body, ctx.nowMs(), TOKEN_FIELDS);
     if (!credentials.refreshToken) {
       throw new AirlockError(
         'accounts.platform-refused',
@@ -97,15 +91,10 @@ export const youtubeConnect: OAuthDescriptor = {
     const reply = await tokenCall(ctx, app, { grant_type: 'refresh_token', refresh_token: creds.refreshToken });
     const body = reply.body;
     if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string') {
-      const dead = isRecord(body) && body.error === 'invalid_grant';
-      throw new AirlockError(
-        dead ? 'accounts.needs-reconnect' : 'accounts.refresh-failed',
-        dead ? 'Google no longer accepts this channel\'s sign-in. Reconnect the channel.' : 'Airlock could not renew the YouTube sign-in just now; it will try again.',
-        `refresh answered ${oauthErrorText(reply)}`,
-      );
+      throw refreshRefused(reply, { dead: 'Google no longer accepts this channel\'s sign-in. Reconnect the channel.', later: 'Airlock could not renew the YouTube sign-in just now; it will try again.' });
     }
     // Google keeps the refresh token (and its end) unless it sends a new one.
-    return { ...creds, ...credentialsFrom(body, ctx.nowMs()) };
+    return { ...creds, ...tokenCredentials(body, ctx.nowMs(), TOKEN_FIELDS) };
   },
 
   async revoke(ctx, _app, creds) {

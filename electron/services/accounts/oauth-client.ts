@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AirlockError } from '../../../common/errors.ts';
 import type { EgressClient } from '../egress/http-client.ts';
+import type { AccountCredentials } from '../vault/vault.ts';
 
 /** RFC 7636 §4.2 says S256 is base64url; TikTok's desktop Login Kit wants lowercase hex instead. */
 export type ChallengeEncoding = 'base64url' | 'hex';
@@ -74,4 +75,27 @@ export function platformRefused(platformLabel: string, what: string, reply: Form
     `${platformLabel} did not accept the sign-in, so the account was not connected. Try again; if it keeps happening, ask IT to look at the details.`,
     `${what} answered ${oauthErrorText(reply)}`,
   );
+}
+
+/**
+ * A token endpoint's answer as stored credentials. Lifetimes are read from the answer, never
+ * assumed; `refreshExpiresIn` names the platform's field for the refresh token's lifetime, if
+ * it has one, and `scopeSeparator` how it lists scopes.
+ */
+export function tokenCredentials(body: Record<string, unknown>, nowMs: number, o: { refreshExpiresIn?: string; scopeSeparator?: string | RegExp } = {}): AccountCredentials {
+  const creds: AccountCredentials = { accessToken: String(body.access_token) };
+  if (typeof body.refresh_token === 'string') creds.refreshToken = body.refresh_token;
+  const seconds = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 1000) : null);
+  const access = seconds(body.expires_in);
+  if (access !== null) creds.expiresAt = nowMs + access;
+  const refresh = o.refreshExpiresIn === undefined ? null : seconds(body[o.refreshExpiresIn]);
+  if (refresh !== null) creds.refreshExpiresAt = nowMs + refresh;
+  if (typeof body.scope === 'string') creds.scopes = body.scope.split(o.scopeSeparator ?? /\s+/).map((s) => s.trim()).filter(Boolean);
+  return creds;
+}
+
+/** A refused refresh: a dead grant (`invalid_grant`) needs a person to reconnect; anything else is tried again later. */
+export function refreshRefused(reply: FormReply, words: { dead: string; later: string }): AirlockError {
+  const dead = isRecord(reply.body) && reply.body.error === 'invalid_grant';
+  return new AirlockError(dead ? 'accounts.needs-reconnect' : 'accounts.refresh-failed', dead ? words.dead : words.later, `refresh answered ${oauthErrorText(reply)}`);
 }
