@@ -16,6 +16,7 @@ import type { AirlockCore } from '../../../electron/services/core.ts';
 import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
 import { openTestCore, signInFirstAdmin, TEST_ADMIN, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
+import { consent } from '../../support/consent.ts';
 
 const execFileAsync = promisify(execFile);
 const SERVICE = 'Airlock-test-accounts';
@@ -44,15 +45,6 @@ async function refused(method: string, args: unknown = {}): Promise<{ code: stri
   const result = await core.call(method, args);
   if (result.ok) throw new Error(`${method} was expected to fail`);
   return result.error;
-}
-
-/** The person's browser: opens the authorize page, which consents at once, and follows its redirect to Airlock. */
-async function consent(authorizeUrl: string): Promise<{ callback: string; status: number; page: string }> {
-  const page = await fetch(authorizeUrl, { redirect: 'manual' });
-  const callback = page.headers.get('location');
-  if (page.status !== 302 || !callback) throw new Error(`authorize answered ${page.status}: ${await page.text()}`);
-  const answer = await fetch(callback);
-  return { callback, status: answer.status, page: await answer.text() };
 }
 
 /** Moves the clock; the idle lock then asks for the PIN again, as it would at the kiosk. */

@@ -7,6 +7,7 @@ import type { AirlockCore } from '../../../electron/services/core.ts';
 import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
+import { consent } from '../../support/consent.ts';
 
 let keyring: KeyringSession;
 let tiktok: TikTokSimulator;
@@ -14,14 +15,6 @@ let core: AirlockCore;
 
 async function call<T>(method: string, args: unknown = {}): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
   return (await core.call(method, args)) as never;
-}
-
-/** Consents on the simulator's authorize page and follows its redirect back to Airlock. */
-async function consent(authorizeUrl: string): Promise<void> {
-  const page = await fetch(authorizeUrl, { redirect: 'manual' });
-  const callback = page.headers.get('location');
-  if (page.status !== 302 || !callback) throw new Error(`authorize answered ${page.status}`);
-  await (await fetch(callback)).text();
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { TRAINING_BLUESKY_ACCOUNT, TRAINING_STAFF, TRAINING_TIKTOK_ACCOUNT, TRAI
 import type { AirlockCore } from '../../../electron/services/core.ts';
 import { TrainingSecretStore } from '../../../electron/services/vault/memory-secret-store.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
+import { consent } from '../../support/consent.ts';
 
 let core: AirlockCore;
 
@@ -21,14 +22,6 @@ async function refused(on: AirlockCore, method: string, args: unknown = {}): Pro
   const result = await on.call(method, args);
   if (result.ok) throw new Error(`${method} was expected to fail`);
   return result.error;
-}
-
-/** The trainer's browser on the simulator's consent page, which redirects back to Airlock. */
-async function consent(authorizeUrl: string): Promise<number> {
-  const page = await fetch(authorizeUrl, { redirect: 'manual' });
-  const callback = page.headers.get('location');
-  if (page.status !== 302 || !callback) throw new Error(`authorize answered ${page.status}: ${await page.text()}`);
-  return (await fetch(callback)).status;
 }
 
 type Started = { flowId: string; authorizeUrl: string; opensIn: string };
@@ -64,7 +57,7 @@ describe('connecting accounts in training mode', () => {
     const started = await ok<Started>('accounts.beginConnect', { platform: 'tiktok' });
     const url = new URL(started.authorizeUrl);
     expect(url.hostname).toBe('127.0.0.1');
-    expect(await consent(started.authorizeUrl)).toBe(200);
+    expect((await consent(started.authorizeUrl)).status).toBe(200);
     const account = await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId });
     expect(account).toMatchObject({ platform: 'tiktok', accountId: TRAINING_TIKTOK_ACCOUNT.openId, status: 'healthy', connectedBy: TRAINING_STAFF[0].name, simulated: true });
     expect(new URL(account.apiBase).hostname).toBe('127.0.0.1');
@@ -74,7 +67,7 @@ describe('connecting accounts in training mode', () => {
   it('reconnects the demo YouTube channel through Google\'s (simulated) consent page', async () => {
     const started = await ok<Started>('accounts.reconnect', { platform: 'youtube', accountId: TRAINING_YOUTUBE_CHANNEL.id });
     expect(new URL(started.authorizeUrl).hostname).toBe('127.0.0.1');
-    expect(await consent(started.authorizeUrl)).toBe(200);
+    expect((await consent(started.authorizeUrl)).status).toBe(200);
     expect(await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId })).toMatchObject({ platform: 'youtube', accountId: TRAINING_YOUTUBE_CHANNEL.id, displayName: TRAINING_YOUTUBE_CHANNEL.title, status: 'healthy' });
   });
 
