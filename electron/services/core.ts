@@ -246,10 +246,8 @@ export async function openCore(options: CoreOptions): Promise<AirlockCore> {
     authorize: (actor, action) => {
       if (!can(actor.role, action)) throw new AirlockError('staff.forbidden', refusal(action));
     },
-    onDidChange: (change) => {
-      events.emit('posts.changed', { postId: change.postId, kind: change.kind, state: change.state });
-      record({ actor: change.actor.staffId, actorName: change.actor.name, kind: change.kind, subject: change.postId, details: { state: change.state, ...change.details } });
-    },
+    // The post service writes each change's audit entry in the change's own transaction.
+    onDidChange: (change) => events.emit('posts.changed', { postId: change.postId, kind: change.kind, state: change.state }),
   });
 
   /** The signed-in person, allowed to do `action`, as the workflow records them. */

@@ -13,6 +13,7 @@ import { cleanCaption } from '../sanitize/caption.ts';
 import type { StaffAction } from '../staff/roles.ts';
 import type { Store } from '../store/store.ts';
 import { postContentHash } from './content-hash.ts';
+import { prepareAuditAppend } from '../audit/audit-redaction.ts';
 import type { PostMediaRow, PostRow, PostSummaryRow } from './posts-repositories.ts';
 
 export interface Actor {
@@ -37,7 +38,7 @@ export interface PostServiceDeps {
   now: () => Date;
   /** Throws AirlockError 'staff.forbidden' when the actor may not do this. */
   authorize: (actor: Actor, action: PostAction) => void;
-  /** Told about every committed change, for the audit log and the screens. */
+  /** Told about every committed change, for the screens. (Its audit entry is already written.) */
   onDidChange?: (change: { postId: string; actor: Actor; kind: string; state: PostState; details?: Record<string, unknown> }) => void;
 }
 
@@ -100,8 +101,7 @@ export class PostService {
     if (post.version !== version) throw new AirlockError('post.stale', 'Someone else changed this post a moment ago. Look at the latest version and try again.', `expected version ${version}, now ${post.version}`);
     if (!post.approvalValid) throw new AirlockError('post.not-approved', 'This post is not approved in its current form. Submit it for approval again.');
     const when = this.#futureTime(at);
-    await this.#update(id, version, ['scheduled'], { schedule_at: when }, actor, 'post.rescheduled', undefined, { from: post.scheduleAt, to: when });
-    return this.get(id);
+    return this.#update(id, version, ['scheduled'], { schedule_at: when }, actor, 'post.rescheduled', undefined, { from: post.scheduleAt, to: when });
   }
 
   /**
@@ -121,7 +121,11 @@ export class PostService {
       if (!post.scheduleAt || new Date(post.scheduleAt).getTime() <= this.#deps.now().getTime()) throw new AirlockError('post.time-past', `“${clip(post.caption)}” is due to go out now, so it can no longer change places.`);
     }
     if (a.scheduleAt === b.scheduleAt) throw new AirlockError('post.same-slot', 'These two posts go out at the same time, so swapping them would change nothing.');
-    const result = await this.#deps.store.call('posts.swapSlots', { first, second, updatedAt: this.#deps.now().toISOString() });
+    const audits = [
+      this.#audit(actor, a.id, 'post.reordered', { state: 'scheduled', from: a.scheduleAt, to: b.scheduleAt, swappedWith: b.id }),
+      this.#audit(actor, b.id, 'post.reordered', { state: 'scheduled', from: b.scheduleAt, to: a.scheduleAt, swappedWith: a.id }),
+    ];
+    const result = await this.#deps.store.call('posts.swapSlots', { first, second, updatedAt: this.#deps.now().toISOString(), audits });
     if (!result.swapped) {
       const gone = [first, second].find((ref) => !result.current.some((c) => c.id === ref.id));
       if (gone) throw new AirlockError('post.not-found', 'That post no longer exists.', `post ${gone.id}`);
@@ -146,7 +150,7 @@ export class PostService {
     const targets = this.#targets(content.targets ?? []);
     const at = this.#deps.now().toISOString();
     const id = randomUUID();
-    await this.#deps.store.call('posts.create', {
+    const stored = await this.#deps.store.call('posts.create', {
       post: {
         id,
         state: 'draft',
@@ -165,9 +169,10 @@ export class PostService {
         updated_at: at,
       } as never,
       media: media.map((m) => ({ mediaId: m.mediaId, altText: m.altText === null ? null : cleanCaption(m.altText).text })),
+      audit: this.#audit(actor, id, 'post.created', { state: 'draft' }),
     });
     this.#deps.onDidChange?.({ postId: id, actor, kind: 'post.created', state: 'draft' });
-    return this.get(id);
+    return this.#view(stored.post, stored.media);
   }
 
   /** Any edit returns the post to draft and voids a submission or approval. */
@@ -190,8 +195,7 @@ export class PostService {
     }
     // Everyone who shaped the content since it was last approved; none of them may approve it.
     set.editors_json = JSON.stringify([...new Set([...current.editors, actor.staffId])]);
-    await this.#update(id, version, EDITABLE, set, actor, 'post.edited', media);
-    return this.get(id);
+    return this.#update(id, version, EDITABLE, set, actor, 'post.edited', media);
   }
 
   async submit(actor: Actor, id: string, version: number): Promise<PostView> {
@@ -200,8 +204,7 @@ export class PostService {
     if (post.targets.length === 0) throw new AirlockError('post.no-targets', 'Choose at least one account to post to before submitting.');
     const blocking = post.checks.flatMap((c) => c.errors.map((e) => `${c.platform}: ${e.message}`));
     if (blocking.length > 0) throw new AirlockError('post.rules', `This post cannot be submitted yet: ${blocking[0]}`, blocking.join('\n'));
-    await this.#update(id, version, ['draft'], { state: 'submitted', submitted_by: actor.staffId, submitted_at: this.#deps.now().toISOString(), review_comment: null }, actor, 'post.submitted');
-    return this.get(id);
+    return this.#update(id, version, ['draft'], { state: 'submitted', submitted_by: actor.staffId, submitted_at: this.#deps.now().toISOString(), review_comment: null }, actor, 'post.submitted');
   }
 
   async approve(actor: Actor, id: string, version: number): Promise<PostView> {
@@ -212,16 +215,14 @@ export class PostService {
       throw new AirlockError('post.same-person', 'This kiosk needs a second person to approve: you wrote or changed this post, so someone else must approve it.');
     }
     const hash = this.#hash(post);
-    await this.#update(id, version, ['submitted'], { state: 'approved', approved_by: actor.staffId, approved_at: this.#deps.now().toISOString(), approval_hash: hash }, actor, 'post.approved', undefined, { contentHash: hash });
-    return this.get(id);
+    return this.#update(id, version, ['submitted'], { state: 'approved', approved_by: actor.staffId, approved_at: this.#deps.now().toISOString(), approval_hash: hash }, actor, 'post.approved', undefined, { contentHash: hash });
   }
 
   async reject(actor: Actor, id: string, version: number, comment: string): Promise<PostView> {
     this.#deps.authorize(actor, 'post.reject');
     const text = cleanCaption(comment).text.trim();
     if (!text) throw new AirlockError('post.comment-required', 'Say why the post is rejected, so the author can fix it.');
-    await this.#update(id, version, ['submitted'], { state: 'rejected', review_comment: text.slice(0, 2000) }, actor, 'post.rejected', undefined, { comment: text.slice(0, 2000) });
-    return this.get(id);
+    return this.#update(id, version, ['submitted'], { state: 'rejected', review_comment: text.slice(0, 2000) }, actor, 'post.rejected', undefined, { comment: text.slice(0, 2000) });
   }
 
   /** Queues an approved post for a time, or for now. The approval must still match the content. */
@@ -230,14 +231,12 @@ export class PostService {
     const post = await this.get(id);
     if (!post.approvalValid) throw new AirlockError('post.not-approved', 'This post is not approved in its current form. Submit it for approval again.');
     const when = at === 'now' ? this.#deps.now().toISOString() : this.#scheduleTime(at, false);
-    await this.#update(id, version, ['approved', 'scheduled'], { state: 'scheduled', schedule_at: when }, actor, 'post.scheduled', undefined, { at: when });
-    return this.get(id);
+    return this.#update(id, version, ['approved', 'scheduled'], { state: 'scheduled', schedule_at: when }, actor, 'post.scheduled', undefined, { at: when });
   }
 
   async cancel(actor: Actor, id: string, version: number): Promise<PostView> {
     this.#deps.authorize(actor, 'post.cancel');
-    await this.#update(id, version, CANCELLABLE, { state: 'cancelled' }, actor, 'post.cancelled');
-    return this.get(id);
+    return this.#update(id, version, CANCELLABLE, { state: 'cancelled' }, actor, 'post.cancelled');
   }
 
   /** The hash the publisher must see again before sending. */
@@ -245,16 +244,35 @@ export class PostService {
     return this.#hash(post);
   }
 
-  async #update(id: string, version: number, allowed: PostState[], set: Record<string, unknown>, actor: Actor, kind: string, media?: { mediaId: string; altText: string | null }[], details?: Record<string, unknown>): Promise<void> {
-    const result = await this.#deps.store.call('posts.update', { id, expectedVersion: version, allowedStates: allowed, set: set as never, ...(media ? { media } : {}), updatedAt: this.#deps.now().toISOString() });
+  /** Commits a guarded change and its audit entry together; returns the post as changed. */
+  async #update(id: string, version: number, allowed: PostState[], set: Record<string, unknown>, actor: Actor, kind: string, media?: { mediaId: string; altText: string | null }[], details?: Record<string, unknown>): Promise<PostView> {
+    const state = set.state as PostState | undefined;
+    const result = await this.#deps.store.call('posts.update', {
+      id,
+      expectedVersion: version,
+      allowedStates: allowed,
+      set: set as never,
+      ...(media ? { media } : {}),
+      updatedAt: this.#deps.now().toISOString(),
+      // A change that leaves the state as it is (a new time) records the state it stays in.
+      audit: this.#audit(actor, id, kind, { state: state ?? allowed[0], ...details }),
+    });
     if (!result.updated) {
       if (!result.current) throw new AirlockError('post.not-found', 'That post no longer exists.', `post ${id}`);
-      if (result.current.version !== version) {
-        throw new AirlockError('post.stale', 'Someone else changed this post a moment ago. Look at the latest version and try again.', `expected version ${version}, now ${result.current.version}`);
+      if (result.current.post.version !== version) {
+        throw new AirlockError('post.stale', 'Someone else changed this post a moment ago. Look at the latest version and try again.', `expected version ${version}, now ${result.current.post.version}`);
       }
-      throw new AirlockError('post.illegal-transition', `This cannot be done to a post that is ${result.current.state}.`, `${kind} not allowed from ${result.current.state}`);
+      throw new AirlockError('post.illegal-transition', `This cannot be done to a post that is ${result.current.post.state}.`, `${kind} not allowed from ${result.current.post.state}`);
     }
-    this.#deps.onDidChange?.({ postId: id, actor, kind, state: (set.state as PostState | undefined) ?? (result.current?.state as PostState), ...(details ? { details } : {}) });
+    const changed = result.current!;
+    this.#deps.onDidChange?.({ postId: id, actor, kind, state: changed.post.state as PostState, ...(details ? { details } : {}) });
+    return this.#view(changed.post, changed.media);
+  }
+
+  /** The audit entry for a change, checked and redacted here so the store only has to write it. */
+  #audit(actor: Actor, postId: string, kind: string, details: Record<string, unknown>) {
+    const { redacted: _redacted, ...append } = prepareAuditAppend({ actor: actor.staffId, actorName: actor.name, kind, subject: postId, details }, this.#deps.now());
+    return append;
   }
 
   #boundCaption(text: string): string {
@@ -287,6 +305,7 @@ export class PostService {
   }
 
   async #requireMedia(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
     const found = new Set(await this.#deps.store.call('media.exist', { ids }));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) throw new AirlockError('post.media-missing', 'A photo or video in this post is not in the library.', missing.join(', '));

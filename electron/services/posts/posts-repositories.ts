@@ -1,6 +1,10 @@
 // Every read and write of posts in the approval workflow, as named (db, args) functions run by
 // the store on its own thread. State changes are guarded in SQL by the expected version and
 // state, so two screens acting on one post cannot both win.
+// A change and its audit entry are written in the same transaction: a crash can lose both,
+// never one without the other.
+import { appendAuditEntry } from '../audit/audit-repositories.ts';
+import type { AuditAppend } from '../audit/audit-redaction.ts';
 import type { Db } from '../store/database.ts';
 
 export interface PostRow {
@@ -49,6 +53,14 @@ export interface PostUpdate {
   /** Replaces the post's media when given. */
   media?: { mediaId: string; altText: string | null }[];
   updatedAt: string;
+  /** Written with the change, only if the change is made. */
+  audit?: AuditAppend;
+}
+
+/** A post with its media, as one read. */
+export interface StoredPost {
+  post: PostRow;
+  media: PostMediaRow[];
 }
 
 /** A post as long lists show it, read in one query with its lead picture. */
@@ -84,18 +96,19 @@ function replaceMedia(db: Db, postId: string, media: { mediaId: string; altText:
   media.forEach((m, position) => insert.run(postId, position, m.mediaId, m.altText));
 }
 
+function readPost(db: Db, id: string): StoredPost | null {
+  const post = db.prepare(`SELECT * FROM posts WHERE id = ?`).get(id) as PostRow | undefined;
+  if (!post) return null;
+  // Two plain lookups: SQLite runs a join here several times slower, even for a post without media.
+  const placed = db.prepare(`SELECT position, media_id, alt_text FROM post_media WHERE post_id = ? ORDER BY position`).all(id) as Pick<PostMediaRow, 'position' | 'media_id' | 'alt_text'>[];
+  if (placed.length === 0) return { post, media: [] };
+  const facts = db.prepare(`SELECT kind, clean_sha256, thumbnail_sha256, width, height, duration_ms, clean_bytes, format FROM media WHERE id = ?`);
+  const media = placed.map((p) => ({ ...p, ...(facts.get(p.media_id) as Omit<PostMediaRow, 'position' | 'media_id' | 'alt_text'>) }));
+  return { post, media };
+}
+
 export const postRepositories = {
-  'posts.get': (db: Db, a: { id: string }): { post: PostRow; media: PostMediaRow[] } | null => {
-    const post = db.prepare(`SELECT * FROM posts WHERE id = ?`).get(a.id) as PostRow | undefined;
-    if (!post) return null;
-    const media = db
-      .prepare(
-        `SELECT pm.position, pm.media_id, pm.alt_text, m.kind, m.clean_sha256, m.thumbnail_sha256, m.width, m.height, m.duration_ms, m.clean_bytes, m.format
-         FROM post_media pm JOIN media m ON m.id = pm.media_id WHERE pm.post_id = ? ORDER BY pm.position`,
-      )
-      .all(a.id) as PostMediaRow[];
-    return { post, media };
-  },
+  'posts.get': (db: Db, a: { id: string }): StoredPost | null => readPost(db, a.id),
 
   'posts.page': (db: Db, a: { states: string[] | null; limit: number; offset: number }): { total: number; rows: PostRow[] } => {
     const where = a.states && a.states.length ? `WHERE state IN (${a.states.map(() => '?').join(',')})` : '';
@@ -107,7 +120,8 @@ export const postRepositories = {
     return { total, rows };
   },
 
-  'posts.create': (db: Db, a: { post: Omit<PostRow, 'version' | 'editors_json' | 'submitted_by' | 'submitted_at' | 'approved_by' | 'approved_at' | 'approval_hash' | 'review_comment'> & { editors_json: string }; media: { mediaId: string; altText: string | null }[] }): void => {
+  /** Inserts a new post (and its audit entry); returns it as stored. */
+  'posts.create': (db: Db, a: { post: Omit<PostRow, 'version' | 'editors_json' | 'submitted_by' | 'submitted_at' | 'approved_by' | 'approved_at' | 'approval_hash' | 'review_comment'> & { editors_json: string }; media: { mediaId: string; altText: string | null }[]; audit?: AuditAppend }): StoredPost =>
     db.transaction(() => {
       const p = a.post;
       db.prepare(
@@ -115,11 +129,15 @@ export const postRepositories = {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(p.id, p.state, p.caption, p.caption_report_json, p.targets_json, p.options_json, p.schedule_at, p.origin, p.origin_package_id, p.signed, p.created_by, p.editors_json, p.created_at, p.updated_at);
       replaceMedia(db, p.id, a.media);
-    })();
-  },
+      if (a.audit) appendAuditEntry(db, a.audit);
+      return readPost(db, p.id)!;
+    })(),
 
-  /** Applies a change only if the post is still at the expected version and in an allowed state. */
-  'posts.update': (db: Db, u: PostUpdate): { updated: boolean; current: { state: string; version: number } | null } =>
+  /**
+   * Applies a change (and writes its audit entry) only if the post is still at the expected
+   * version and in an allowed state; returns the post as it is now, changed or not.
+   */
+  'posts.update': (db: Db, u: PostUpdate): { updated: boolean; current: StoredPost | null } =>
     db.transaction(() => {
       const keys = Object.keys(u.set).filter((k) => UPDATABLE.has(k));
       const assignments = [...keys.map((k) => `${k} = @${k}`), 'version = version + 1', 'updated_at = @updatedAt'].join(', ');
@@ -128,9 +146,10 @@ export const postRepositories = {
       for (const k of keys) params[k] = (u.set as Record<string, unknown>)[k];
       u.allowedStates.forEach((s, i) => (params[`s${i}`] = s));
       const result = db.prepare(`UPDATE posts SET ${assignments} WHERE id = @id AND version = @expectedVersion AND state IN (${states})`).run(params);
-      if (result.changes === 1 && u.media) replaceMedia(db, u.id, u.media);
-      const current = (db.prepare(`SELECT state, version FROM posts WHERE id = ?`).get(u.id) as { state: string; version: number } | undefined) ?? null;
-      return { updated: result.changes === 1, current };
+      const updated = result.changes === 1;
+      if (updated && u.media) replaceMedia(db, u.id, u.media);
+      if (updated && u.audit) appendAuditEntry(db, u.audit);
+      return { updated, current: readPost(db, u.id) };
     })(),
 
   /** One light row per post for long lists: the first 300 characters, the lead picture, counts. */
@@ -156,7 +175,7 @@ export const postRepositories = {
    * Swaps the times of two scheduled posts in one transaction, only if both are still scheduled
    * at the versions the caller saw; otherwise changes nothing and says what each post is now.
    */
-  'posts.swapSlots': (db: Db, a: { first: { id: string; version: number }; second: { id: string; version: number }; updatedAt: string }): { swapped: boolean; current: { id: string; state: string; version: number; schedule_at: string | null }[] } =>
+  'posts.swapSlots': (db: Db, a: { first: { id: string; version: number }; second: { id: string; version: number }; updatedAt: string; audits?: AuditAppend[] }): { swapped: boolean; current: { id: string; state: string; version: number; schedule_at: string | null }[] } =>
     db.transaction(() => {
       const read = db.prepare(`SELECT id, state, version, schedule_at FROM posts WHERE id = ?`);
       const first = read.get(a.first.id) as { id: string; state: string; version: number; schedule_at: string | null } | undefined;
@@ -167,6 +186,7 @@ export const postRepositories = {
       const move = db.prepare(`UPDATE posts SET schedule_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND state = 'scheduled'`);
       move.run(second!.schedule_at, a.updatedAt, first!.id, first!.version);
       move.run(first!.schedule_at, a.updatedAt, second!.id, second!.version);
+      for (const audit of a.audits ?? []) appendAuditEntry(db, audit);
       return { swapped: true, current: [first!, second!].map((r) => read.get(r.id) as { id: string; state: string; version: number; schedule_at: string | null }) };
     })(),
 

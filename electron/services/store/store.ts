@@ -2,11 +2,10 @@
 // In the app the connection lives on a worker thread, so a slow write never stalls the thread
 // serving the screens; tests can open it inline on their own thread.
 import { Worker } from 'node:worker_threads';
-import { AirlockError, toErrorValue, type AirlockErrorValue } from '../../../common/errors.ts';
+import { AirlockError, type AirlockErrorValue } from '../../../common/errors.ts';
 import { openDatabase, type Db } from './database.ts';
+import { runGroup, type Repository, type StoreReply } from './group-commit.ts';
 import { repositories, type RepositoryArgs, type RepositoryName, type RepositoryResult } from './repositories.ts';
-
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: AirlockErrorValue };
 
 export interface Store {
   call<K extends RepositoryName>(name: K, args: RepositoryArgs<K>): Promise<RepositoryResult<K>>;
@@ -15,17 +14,16 @@ export interface Store {
 
 export const STORE_WORKER_URL = new URL('./store-worker.ts', import.meta.url);
 
-/** Runs every call on the calling thread. For tests and command-line tools. */
+/** Runs every call on the calling thread, each in its own transaction. For tests and command-line tools. */
 export function openInlineStore(file: string): Store {
   const db: Db = openDatabase(file);
+  let nextId = 1;
   return {
     call: async (name, args) => {
-      try {
-        return (repositories[name] as (db: Db, a: unknown) => never)(db, args);
-      } catch (err) {
-        // The same error values a worker-hosted store would send back.
-        throw AirlockError.fromValue(toErrorValue(err));
-      }
+      // The same transaction and the same error values a worker-hosted store would give.
+      const [reply] = runGroup(db, repositories as unknown as Record<string, Repository>, [{ id: nextId++, name, args }]);
+      if (!reply!.ok) throw AirlockError.fromValue(reply!.error);
+      return reply!.value as never;
     },
     close: async () => {
       db.close();
@@ -57,7 +55,7 @@ export async function openWorkerStore(file: string, workerUrl: URL = STORE_WORKE
     worker.once('error', reject);
   });
 
-  worker.on('message', (reply: Reply) => {
+  worker.on('message', (reply: StoreReply) => {
     const p = pending.get(reply.id);
     if (!p) return;
     pending.delete(reply.id);

@@ -52,6 +52,31 @@ beforeEach(() => {
 });
 
 describe('post workflow', () => {
+  it('writes each change\'s audit entry with the change itself', async () => {
+    const { photo } = await seedMedia();
+    let post = await service.create(ann, { caption: 'Harbour day', targets: ['bluesky'], media: [{ mediaId: photo, altText: 'Boats' }] });
+    post = await service.submit(ann, post.id, post.version);
+    post = await service.approve(bob, post.id, post.version);
+    post = await service.schedule(bob, post.id, post.version, '2026-11-22T09:00:00+02:00');
+    // Already in the log when each call answered: nothing to wait for.
+    const { rows } = await store.call('audit.list', { actor: null, subject: post.id, kinds: null, from: null, to: null, limit: 10, offset: 0 });
+    expect(rows.reverse().map((r) => [r.kind, r.actor, r.actor_name, JSON.parse(r.details_json)])).toEqual([
+      ['post.created', 'ann', 'Ann Author', { state: 'draft' }],
+      ['post.submitted', 'ann', 'Ann Author', { state: 'submitted' }],
+      ['post.approved', 'bob', 'Bob Approver', { state: 'approved', contentHash: service.contentHashOf(post) }],
+      ['post.scheduled', 'bob', 'Bob Approver', { state: 'scheduled', at: '2026-11-22T07:00:00.000Z' }],
+    ]);
+  });
+
+  it('does not make a change whose audit entry cannot be written', async () => {
+    const post = await service.create(ann, { caption: 'Harbour day', targets: ['bluesky'], media: [] });
+    const before = await store.call('audit.head', {});
+    const bad = { at: 'not a time', actor: 'ann', actorName: 'Ann Author', kind: 'post.submitted', subject: post.id, detailsJson: '{}' };
+    await expect(store.call('posts.update', { id: post.id, expectedVersion: post.version, allowedStates: ['draft'], set: { state: 'submitted' }, updatedAt: clock.toISOString(), audit: bad })).rejects.toMatchObject({ code: 'audit.bad-event' });
+    expect(await service.get(post.id)).toMatchObject({ state: 'draft', version: post.version });
+    expect(await store.call('audit.head', {})).toEqual(before);
+  });
+
   it('goes draft → submitted → approved → scheduled with a second person approving', async () => {
     const { photo } = await seedMedia();
     let post = await service.create(ann, { caption: 'Harbour day', targets: ['bluesky'], media: [{ mediaId: photo, altText: 'Boats' }] });
