@@ -109,15 +109,6 @@ export function storeRowSource(store: Store): AuditRowSource {
   };
 }
 
-interface PendingAppend {
-  append: Omit<ReturnType<typeof prepareAuditAppend>, 'redacted'>;
-  resolve: (row: AuditRow) => void;
-  reject: (err: unknown) => void;
-}
-
-/** The most entries written in one transaction. */
-const MAX_BATCH = 200;
-
 export interface AuditLogOptions {
   store: Store;
   /** The kiosk's clock; tests pass a fixed one. */
@@ -127,8 +118,6 @@ export interface AuditLogOptions {
 export class AuditLog {
   readonly #store: Store;
   readonly #now: () => Date;
-  readonly #pending: PendingAppend[] = [];
-  #flushing = false;
 
   constructor(options: AuditLogOptions) {
     this.#store = options.store;
@@ -137,46 +126,12 @@ export class AuditLog {
 
   /**
    * Records one event. Secrets in `details` are replaced by [redacted]; an actor, name, kind or
-   * subject that looks like a credential is refused (`audit.secret-refused`).
+   * subject that looks like a credential is refused (`audit.secret-refused`). Entries recorded
+   * at the same moment share one transaction on the store's thread (group-commit.ts).
    */
   async append(event: AuditEvent): Promise<AuditEntry> {
     const { redacted: _redacted, ...append } = prepareAuditAppend(event, this.#now());
-    return toAuditEntry(await this.#enqueue(append));
-  }
-
-  /**
-   * Group commit: while one write is on its way to the database, entries that arrive meanwhile
-   * wait and then go together, in order, in one transaction (one disk flush instead of one
-   * each). A lone entry is written at once, as before.
-   */
-  #enqueue(append: PendingAppend['append']): Promise<AuditRow> {
-    return new Promise<AuditRow>((resolve, reject) => {
-      this.#pending.push({ append, resolve, reject });
-      if (!this.#flushing) void this.#flush();
-    });
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushing = true;
-    try {
-      while (this.#pending.length > 0) {
-        const batch = this.#pending.splice(0, MAX_BATCH);
-        if (batch.length === 1) {
-          const [only] = batch as [PendingAppend];
-          await this.#store.call('audit.append', only.append).then(only.resolve, only.reject);
-          continue;
-        }
-        try {
-          const rows = await this.#store.call('audit.appendMany', { entries: batch.map((p) => p.append) });
-          batch.forEach((p, i) => p.resolve(rows[i]!));
-        } catch {
-          // The batch was rolled back as a whole; each entry then stands or fails on its own.
-          for (const p of batch) await this.#store.call('audit.append', p.append).then(p.resolve, p.reject);
-        }
-      }
-    } finally {
-      this.#flushing = false;
-    }
+    return toAuditEntry(await this.#store.call('audit.append', append));
   }
 
   async list(query: AuditQuery): Promise<AuditPage> {

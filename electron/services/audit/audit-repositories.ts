@@ -63,7 +63,8 @@ export function appendAuditEntry(db: Db, append: AuditAppend): AuditRow {
     db.prepare(`INSERT INTO audit_log (${COLUMNS}) VALUES (@seq, @at, @actor, @actor_name, @kind, @subject, @details_json, @prev_hash, @hash)`).run(row);
     return row;
   };
-  return db.inTransaction ? db.transaction(write)() : db.transaction(write).immediate();
+  // Inside a caller's transaction a failure here fails the caller's call, which the store undoes whole.
+  return db.inTransaction ? write() : db.transaction(write).immediate();
 }
 
 function refineContentBreak(db: Db, fault: AuditChainBreak & { evidence?: AuditRow }, highestSeq: number): AuditChainBreak {
@@ -143,9 +144,6 @@ export function auditPage(db: Db, a: { afterSeq: number; limit: number }): Audit
 
 export const auditRepositories = {
   'audit.append': (db: Db, a: AuditAppend): AuditRow => appendAuditEntry(db, a),
-
-  /** Several entries in order, in one transaction: all of them are chained, or none. */
-  'audit.appendMany': (db: Db, a: { entries: AuditAppend[] }): AuditRow[] => db.transaction(() => a.entries.map((entry) => appendAuditEntry(db, entry))).immediate(),
 
   /** Newest first, for the audit screen; `total` counts every match for paging. */
   'audit.list': (db: Db, q: AuditListQuery): { rows: AuditRow[]; total: number } => {

@@ -1,6 +1,7 @@
 // Every read and write of posts in the approval workflow, as named (db, args) functions run by
-// the store on its own thread. State changes are guarded in SQL by the expected version and
-// state, so two screens acting on one post cannot both win.
+// the store on its own thread, each call in a transaction of its own (group-commit.ts). State
+// changes are guarded in SQL by the expected version and state, so two screens acting on one
+// post cannot both win.
 // A change and its audit entry are written in the same transaction: a crash can lose both,
 // never one without the other.
 import { appendAuditEntry } from '../audit/audit-repositories.ts';
@@ -121,36 +122,34 @@ export const postRepositories = {
   },
 
   /** Inserts a new post (and its audit entry); returns it as stored. */
-  'posts.create': (db: Db, a: { post: Omit<PostRow, 'version' | 'editors_json' | 'submitted_by' | 'submitted_at' | 'approved_by' | 'approved_at' | 'approval_hash' | 'review_comment'> & { editors_json: string }; media: { mediaId: string; altText: string | null }[]; audit?: AuditAppend }): StoredPost =>
-    db.transaction(() => {
-      const p = a.post;
-      db.prepare(
-        `INSERT INTO posts (id, state, caption, caption_report_json, targets_json, options_json, schedule_at, origin, origin_package_id, signed, created_by, editors_json, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(p.id, p.state, p.caption, p.caption_report_json, p.targets_json, p.options_json, p.schedule_at, p.origin, p.origin_package_id, p.signed, p.created_by, p.editors_json, p.created_at, p.updated_at);
-      replaceMedia(db, p.id, a.media);
-      if (a.audit) appendAuditEntry(db, a.audit);
-      return readPost(db, p.id)!;
-    })(),
+  'posts.create': (db: Db, a: { post: Omit<PostRow, 'version' | 'editors_json' | 'submitted_by' | 'submitted_at' | 'approved_by' | 'approved_at' | 'approval_hash' | 'review_comment'> & { editors_json: string }; media: { mediaId: string; altText: string | null }[]; audit?: AuditAppend }): StoredPost => {
+    const p = a.post;
+    db.prepare(
+      `INSERT INTO posts (id, state, caption, caption_report_json, targets_json, options_json, schedule_at, origin, origin_package_id, signed, created_by, editors_json, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(p.id, p.state, p.caption, p.caption_report_json, p.targets_json, p.options_json, p.schedule_at, p.origin, p.origin_package_id, p.signed, p.created_by, p.editors_json, p.created_at, p.updated_at);
+    replaceMedia(db, p.id, a.media);
+    if (a.audit) appendAuditEntry(db, a.audit);
+    return readPost(db, p.id)!;
+  },
 
   /**
    * Applies a change (and writes its audit entry) only if the post is still at the expected
    * version and in an allowed state; returns the post as it is now, changed or not.
    */
-  'posts.update': (db: Db, u: PostUpdate): { updated: boolean; current: StoredPost | null } =>
-    db.transaction(() => {
-      const keys = Object.keys(u.set).filter((k) => UPDATABLE.has(k));
-      const assignments = [...keys.map((k) => `${k} = @${k}`), 'version = version + 1', 'updated_at = @updatedAt'].join(', ');
-      const states = u.allowedStates.map((_, i) => `@s${i}`).join(', ');
-      const params: Record<string, unknown> = { id: u.id, expectedVersion: u.expectedVersion, updatedAt: u.updatedAt };
-      for (const k of keys) params[k] = (u.set as Record<string, unknown>)[k];
-      u.allowedStates.forEach((s, i) => (params[`s${i}`] = s));
-      const result = db.prepare(`UPDATE posts SET ${assignments} WHERE id = @id AND version = @expectedVersion AND state IN (${states})`).run(params);
-      const updated = result.changes === 1;
-      if (updated && u.media) replaceMedia(db, u.id, u.media);
-      if (updated && u.audit) appendAuditEntry(db, u.audit);
-      return { updated, current: readPost(db, u.id) };
-    })(),
+  'posts.update': (db: Db, u: PostUpdate): { updated: boolean; current: StoredPost | null } => {
+    const keys = Object.keys(u.set).filter((k) => UPDATABLE.has(k));
+    const assignments = [...keys.map((k) => `${k} = @${k}`), 'version = version + 1', 'updated_at = @updatedAt'].join(', ');
+    const states = u.allowedStates.map((_, i) => `@s${i}`).join(', ');
+    const params: Record<string, unknown> = { id: u.id, expectedVersion: u.expectedVersion, updatedAt: u.updatedAt };
+    for (const k of keys) params[k] = (u.set as Record<string, unknown>)[k];
+    u.allowedStates.forEach((s, i) => (params[`s${i}`] = s));
+    const result = db.prepare(`UPDATE posts SET ${assignments} WHERE id = @id AND version = @expectedVersion AND state IN (${states})`).run(params);
+    const updated = result.changes === 1;
+    if (updated && u.media) replaceMedia(db, u.id, u.media);
+    if (updated && u.audit) appendAuditEntry(db, u.audit);
+    return { updated, current: readPost(db, u.id) };
+  },
 
   /** One light row per post for long lists: the first 300 characters, the lead picture, counts. */
   'posts.summaries': (db: Db, a: { states: string[] | null; limit: number; offset: number }): { total: number; counts: Record<string, number>; rows: PostSummaryRow[] } => {

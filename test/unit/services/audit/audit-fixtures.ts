@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { auditEntryHash, GENESIS_HASH, type AuditRow } from '../../../../electron/services/audit/audit-chain.ts';
 import { AuditLog } from '../../../../electron/services/audit/audit-log.ts';
 import { AUDIT_TRIGGERS } from '../../../../electron/services/audit/audit-schema.ts';
-import { openInlineStore, type Store } from '../../../../electron/services/store/store.ts';
+import { openInlineStore, openWorkerStore, type Store } from '../../../../electron/services/store/store.ts';
 
 const made: string[] = [];
 
@@ -55,11 +55,11 @@ export interface AuditFixture {
   log: AuditLog;
 }
 
-/** A database in DIR/airlock.db with `count` entries, its store still open. */
-export async function auditFixture(count: number): Promise<AuditFixture> {
+/** A database in DIR/airlock.db with `count` entries, its store (inline, or on its worker thread as in the app) still open. */
+export async function auditFixture(count: number, host: 'inline' | 'worker' = 'inline'): Promise<AuditFixture> {
   const dir = await tempDir();
   const file = path.join(dir, 'airlock.db');
-  const store = openInlineStore(file);
+  const store = host === 'worker' ? await openWorkerStore(file) : openInlineStore(file);
   const log = new AuditLog({ store, now: steppingClock() });
   await fill(log, count);
   return { dir, file, store, log };

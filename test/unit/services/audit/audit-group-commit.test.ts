@@ -1,5 +1,6 @@
-// Entries recorded while an earlier write is still on its way are written together; the log
-// must look exactly as if each had been written on its own: every entry, in call order, chained.
+// Entries recorded while an earlier write is still on its way are written together (the store's
+// group commit, group-commit.ts, on its worker thread as in the app); the log must look exactly
+// as if each had been written on its own: every entry, in call order, chained.
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditFixture, removeTempDirs, STAFF } from './audit-fixtures.ts';
 
@@ -7,7 +8,7 @@ afterEach(removeTempDirs);
 
 describe('audit log group commit', () => {
   it('keeps every entry of a burst, in call order, with an intact chain', async () => {
-    const { log, store } = await auditFixture(0);
+    const { log, store } = await auditFixture(0, 'worker');
     const burst = Array.from({ length: 450 }, (_, i) => log.append({ ...STAFF.ana, kind: 'post.edited', subject: `post-${i}`, details: { n: i } }));
     const entries = await Promise.all(burst);
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
@@ -20,7 +21,7 @@ describe('audit log group commit', () => {
   });
 
   it('refuses a bad entry in a burst on its own and keeps the rest', async () => {
-    const { log, store } = await auditFixture(0);
+    const { log, store } = await auditFixture(0, 'worker');
     const results = await Promise.allSettled([
       log.append({ ...STAFF.ben, kind: 'post.edited', subject: 'post-1', details: {} }),
       log.append({ ...STAFF.ben, kind: 'post.edited', subject: 'Bearer abcdefghijklmnopqrstuvwxyz0123456789', details: {} }),
