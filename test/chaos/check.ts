@@ -8,9 +8,9 @@
 //               nothing on the platform.
 //   duplicated  more than one post on the platform for one Airlock post.
 //   corrupt     integrity_check or foreign_key_check not clean, the audit chain broken, a post
-//               in a state its jobs contradict, an acknowledged write rolled back, or the
-//               platform holding a post Airlock says failed, or other bytes or caption than
-//               were approved.
+//               in a state its jobs contradict, an acknowledged write rolled back, a post or
+//               its approval without its audit entry, or the platform holding a post Airlock
+//               says failed, or other bytes or caption than were approved.
 import path from 'node:path';
 import type { TikTokFeedPost } from '../../electron/platforms/tiktok/simulator.ts';
 import { verifyAuditChain } from '../../electron/services/audit/index.ts';
@@ -80,6 +80,8 @@ export async function checkTrial(input: { dataDir: string; feed: TikTokFeedPost[
     const posts = db.prepare(`SELECT id, state, version, caption, targets_json, schedule_at, approval_hash FROM posts`).all() as PostRow[];
     const jobs = db.prepare(`SELECT id, post_id, state, approval_hash, remote_id, last_error_json FROM publish_jobs`).all() as JobRow[];
     const mediaOf = db.prepare(`SELECT m.clean_sha256 AS sha FROM post_media pm JOIN media m ON m.id = pm.media_id WHERE pm.post_id = ? ORDER BY pm.position`);
+    // Each change and its audit entry are one transaction, so no kill can leave one without the other.
+    const auditOf = db.prepare(`SELECT kind, details_json FROM audit_log WHERE subject = ? AND kind IN ('post.created', 'post.approved')`);
     const feedBy = new Map<string, TikTokFeedPost[]>();
     for (const f of input.feed) {
       const marker = markerOf(f.caption);
@@ -96,6 +98,11 @@ export async function checkTrial(input: { dataDir: string; feed: TikTokFeedPost[
       }
       if (byMarker.has(marker)) add('corrupt', marker, post.id, `two posts carry one marker (a create ran twice?)`);
       byMarker.set(marker, post);
+      const recorded = (auditOf.all(post.id) as { kind: string; details_json: string }[]).map((r) => ({ kind: r.kind, details: JSON.parse(r.details_json) as { contentHash?: string } }));
+      if (!recorded.some((r) => r.kind === 'post.created')) add('corrupt', marker, post.id, `post ${post.id} has no post.created audit entry`);
+      if (post.approval_hash !== null && !recorded.some((r) => r.kind === 'post.approved' && r.details.contentHash === post.approval_hash)) {
+        add('corrupt', marker, post.id, `post ${post.id} carries an approval with no post.approved audit entry`);
+      }
       const own = jobs.filter((j) => j.post_id === post.id);
       const open = own.filter((j) => j.state === 'queued' || j.state === 'running');
       const feed = feedBy.get(marker) ?? [];
