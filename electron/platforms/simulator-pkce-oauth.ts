@@ -9,6 +9,14 @@ export interface PkceOAuthConfig {
   clientId: string;
   /** null: a public client (X native app) that sends only client_id. */
   clientSecret: string | null;
+  /**
+   * How the token and revoke endpoints check the client. 'x' (platform-apis.md §2.1, and X's
+   * user-access-token page, steps 3, 5 and 6): a confidential client must authenticate with HTTP
+   * Basic, a public client with `client_id` in the body and nothing secret, at revoke as at the
+   * token endpoint. Otherwise (Google, LinkedIn): the secret in the form or in Basic, and revoke
+   * takes the token alone.
+   */
+  clientAuth?: 'x';
   /** Registered redirect URIs. */
   redirectUris: readonly string[];
   /**
@@ -158,7 +166,7 @@ export class PkceOAuth {
     const token = form.get('token');
     if (!token) return oauthError(400, 'invalid_request', 'Missing required parameter: token.');
     // Google's revoke takes the token alone; X's wants the client too.
-    if (this.#c.clientSecret === null) {
+    if (this.#c.clientAuth === 'x' || this.#c.clientSecret === null) {
       const clientError = this.#checkClient(form, authorization);
       if (clientError) return clientError;
     }
@@ -191,6 +199,7 @@ export class PkceOAuth {
 
   #checkClient(form: URLSearchParams, authorization: string | undefined): PkceOAuthReply | null {
     const c = this.#c;
+    if (c.clientAuth === 'x') return this.#checkXClient(form, authorization);
     let clientId = form.get('client_id');
     let secret = form.get('client_secret');
     const basic = /^Basic (\S+)$/i.exec(authorization ?? '');
@@ -202,6 +211,38 @@ export class PkceOAuth {
     }
     if (clientId !== c.clientId) return oauthError(401, 'invalid_client', 'Missing or unknown client_id.');
     if (c.clientSecret !== null && secret !== null && secret !== c.clientSecret) return oauthError(401, 'invalid_client', 'Client secret is invalid.');
+    return null;
+  }
+
+  /**
+   * X: the kind of client decides how it must identify itself. A confidential client without the
+   * Basic header gets X's 401 `unauthorized_client` "Missing valid authorization header" (the
+   * answer client libraries report when they leave the header out); a public client has no
+   * secret to send, so a Basic header or a `client_secret` from it is refused the same way
+   * (the exact wording X uses for that case is not documented).
+   */
+  #checkXClient(form: URLSearchParams, authorization: string | undefined): PkceOAuthReply | null {
+    const c = this.#c;
+    const basic = /^Basic (\S+)$/i.exec(authorization ?? '');
+    const bodyId = form.get('client_id');
+    if (c.clientSecret === null) {
+      if (authorization !== undefined || form.has('client_secret')) return oauthError(401, 'unauthorized_client', 'This app is a public client: send client_id in the request body and no client secret.');
+      if (bodyId !== c.clientId) return oauthError(401, 'invalid_client', 'Missing or unknown client_id.');
+      return null;
+    }
+    if (!basic) return oauthError(401, 'unauthorized_client', 'Missing valid authorization header');
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    let clientId: string;
+    let secret: string;
+    try {
+      clientId = decodeURIComponent(colon < 0 ? decoded : decoded.slice(0, colon));
+      secret = colon < 0 ? '' : decodeURIComponent(decoded.slice(colon + 1));
+    } catch {
+      return oauthError(401, 'unauthorized_client', 'Missing valid authorization header');
+    }
+    if (clientId !== c.clientId || (bodyId !== null && bodyId !== clientId)) return oauthError(401, 'invalid_client', 'Missing or unknown client_id.');
+    if (secret !== c.clientSecret) return oauthError(401, 'invalid_client', 'Client secret is invalid.');
     return null;
   }
 

@@ -1,7 +1,8 @@
 // `airlock credentials`: IT provisions the organisation's app registration for a platform (the
 // client key and secret TikTok and others issue) into this kiosk's OS keychain, and lists which
 // platforms have one. The secret is read from standard input, never from the command line (where
-// other users and the shell history would see it), and never echoed or printed.
+// other users and the shell history would see it), and never echoed or printed. An X app
+// registered as a native app is a public client with no secret: IT says so with --public-client.
 import { parseArgs } from 'node:util';
 import { AirlockError } from '../../../common/errors.ts';
 import { PLATFORM_IDS, PLATFORM_LABELS, type PlatformId } from '../../../common/platforms.ts';
@@ -11,6 +12,7 @@ import type { CliCommand, CliIO } from '../command.ts';
 
 const USAGE = `Usage:
   airlock credentials set-app PLATFORM --client-id ID    (the client secret is read from standard input)
+  airlock credentials set-app x --client-id ID --public-client    (an X native app: no secret)
   airlock credentials list
   airlock credentials remove-app PLATFORM
 
@@ -18,7 +20,17 @@ Stores the organisation's app credentials for PLATFORM (${PLATFORM_IDS.join(', '
 kiosk's OS keychain, where Airlock reads them when an administrator connects an account.
 Type or paste the client secret when asked (it is not shown), or pipe it in:
   airlock credentials set-app tiktok --client-id abc123 < secret.txt
-The secret is never taken from the command line and never printed.`;
+The secret is never taken from the command line and never printed.
+An X app whose type is "Native App" in the X developer portal is a public client and has no
+client secret: store only its client id with --public-client (nothing is read from standard
+input). Every other platform's app has a secret, and Airlock needs it.`;
+
+/**
+ * Platforms whose apps may be public clients, identified by their client id alone: X native
+ * apps (platform-apis.md §2.1). TikTok, Meta, LinkedIn and YouTube need the secret at their token
+ * endpoints, and Mastodon apps are registered by Airlock itself.
+ */
+const PUBLIC_CLIENT_PLATFORMS: readonly PlatformId[] = ['x'];
 
 const MAX_SECRET = 4096;
 
@@ -68,7 +80,7 @@ async function readSecret(io: CliIO, stdin: NodeJS.ReadStream): Promise<string> 
 export async function runCredentials(args: string[], io: CliIO, stdin: NodeJS.ReadStream, vault = new Vault(new KeychainSecretStore())): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { 'client-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options: { 'client-id': { type: 'string' }, 'public-client': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
   } catch (err) {
     io.err(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
     return 2;
@@ -83,7 +95,8 @@ export async function runCredentials(args: string[], io: CliIO, stdin: NodeJS.Re
     io.out('App credentials in this kiosk\'s keychain:\n');
     for (const platform of PLATFORM_IDS) {
       const app = await vault.loadAppCredentials(platform);
-      io.out(`  ${PLATFORM_LABELS[platform].padEnd(10)} ${app ? `set (client id ${app.clientId}; secret stored, not shown)` : 'not set'}\n`);
+      const how = app?.clientSecret ? 'secret stored, not shown' : 'public client, no secret';
+      io.out(`  ${PLATFORM_LABELS[platform].padEnd(10)} ${app ? `set (client id ${app.clientId}; ${how})` : 'not set'}\n`);
     }
     return 0;
   }
@@ -94,10 +107,23 @@ export async function runCredentials(args: string[], io: CliIO, stdin: NodeJS.Re
       io.err(`set-app needs --client-id (the client key or id; it is not secret).\n\n${USAGE}\n`);
       return 2;
     }
+    const label = PLATFORM_LABELS[platform];
+    const publicAllowed = PUBLIC_CLIENT_PLATFORMS.includes(platform);
+    if (values['public-client']) {
+      if (!publicAllowed) {
+        throw new AirlockError('cli.secret-required', `${label} apps always have a client secret, and Airlock needs it to connect accounts. Run the command again without --public-client and give the secret on standard input. Nothing was saved.`);
+      }
+      await vault.saveAppCredentials(platform, { clientId, clientSecret: '' });
+      io.out(`${label} app saved in the keychain as a public client (client id ${clientId}; no secret). Administrators can now connect ${label} accounts.\n`);
+      return 0;
+    }
     const secret = (await readSecret(io, stdin)).trim();
-    if (secret === '') throw new AirlockError('cli.no-secret', 'No client secret was given on standard input. Nothing was saved.');
+    if (secret === '') {
+      const hint = publicAllowed ? ` If the ${label} app is a native app (a public client) without a secret, run the command again with --public-client.` : '';
+      throw new AirlockError('cli.no-secret', `No client secret was given on standard input. Nothing was saved.${hint}`);
+    }
     await vault.saveAppCredentials(platform, { clientId, clientSecret: secret });
-    io.out(`${PLATFORM_LABELS[platform]} app credentials saved in the keychain (client id ${clientId}). Administrators can now connect ${PLATFORM_LABELS[platform]} accounts.\n`);
+    io.out(`${label} app credentials saved in the keychain (client id ${clientId}). Administrators can now connect ${label} accounts.\n`);
     return 0;
   }
   if (sub === 'remove-app' && extra.length === 0) {

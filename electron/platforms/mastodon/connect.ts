@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../../../common/errors.ts';
 import type { OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { getJson, isRecord, oauthErrorText, platformRefused, postForm } from '../../services/accounts/oauth-client.ts';
+import { clientSecretOf, getJson, isRecord, oauthErrorText, platformRefused, postForm } from '../../services/accounts/oauth-client.ts';
 import { AIRLOCK_MASTODON_SCOPES, MASTODON_PATHS } from './mastodon-protocol.ts';
 
 export const mastodonConnect: OAuthDescriptor = {
@@ -54,7 +54,7 @@ export const mastodonConnect: OAuthDescriptor = {
     const reply = await postForm(
       ctx.http,
       new URL(MASTODON_PATHS.token, ctx.endpoints.apiOrigin).href,
-      { grant_type: 'authorization_code', code: grant.code, client_id: app.clientId, client_secret: app.clientSecret, redirect_uri: grant.redirectUri, code_verifier: grant.verifier },
+      { grant_type: 'authorization_code', code: grant.code, client_id: app.clientId, client_secret: clientSecretOf(app, 'Mastodon', 'mastodon'), redirect_uri: grant.redirectUri, code_verifier: grant.verifier },
       ctx.requester,
     );
     const body = reply.body;
@@ -75,7 +75,7 @@ export const mastodonConnect: OAuthDescriptor = {
     const reply = await postForm(
       ctx.http,
       new URL(MASTODON_PATHS.revoke, ctx.endpoints.apiOrigin).href,
-      { client_id: app.clientId, client_secret: app.clientSecret, token: creds.accessToken },
+      { client_id: app.clientId, client_secret: clientSecretOf(app, 'Mastodon', 'mastodon'), token: creds.accessToken },
       ctx.requester,
     );
     if (reply.status !== 200) throw new AirlockError('accounts.revoke-failed', 'Mastodon did not confirm that it ended the sign-in.', `${MASTODON_PATHS.revoke} answered ${oauthErrorText(reply)}`);

@@ -4,7 +4,7 @@
 // organisation's, provisioned by IT into the keychain.
 import { AirlockError } from '../../../common/errors.ts';
 import type { ConnectContext, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { isRecord, oauthErrorText, platformRefused, postForm, refreshRefused, tokenCredentials } from '../../services/accounts/oauth-client.ts';
+import { clientSecretOf, isRecord, oauthErrorText, platformRefused, postForm, refreshRefused, tokenCredentials } from '../../services/accounts/oauth-client.ts';
 import { TIKTOK_API_ORIGIN, TIKTOK_PATHS } from './protocol.ts';
 
 /** What Airlock asks for: Direct Post and inbox upload, and the basic profile for the account name. */
@@ -40,7 +40,7 @@ export const tiktokConnect: OAuthDescriptor = {
     const reply = await postForm(
       ctx.http,
       new URL(TIKTOK_PATHS.token, ctx.endpoints.apiOrigin).href,
-      { client_key: app.clientId, client_secret: app.clientSecret, code: grant.code, grant_type: 'authorization_code', redirect_uri: grant.redirectUri, code_verifier: grant.verifier },
+      { client_key: app.clientId, client_secret: clientSecretOf(app, 'TikTok', 'tiktok'), code: grant.code, grant_type: 'authorization_code', redirect_uri: grant.redirectUri, code_verifier: grant.verifier },
       ctx.requester,
     );
     const body = reply.body;
@@ -55,7 +55,7 @@ export const tiktokConnect: OAuthDescriptor = {
     const reply = await postForm(
       ctx.http,
       new URL(TIKTOK_PATHS.token, ctx.endpoints.apiOrigin).href,
-      { client_key: app.clientId, client_secret: app.clientSecret, grant_type: 'refresh_token', refresh_token: creds.refreshToken },
+      { client_key: app.clientId, client_secret: clientSecretOf(app, 'TikTok', 'tiktok'), grant_type: 'refresh_token', refresh_token: creds.refreshToken },
       ctx.requester,
     );
     const body = reply.body;
@@ -69,7 +69,7 @@ export const tiktokConnect: OAuthDescriptor = {
     const reply = await postForm(
       ctx.http,
       new URL(TIKTOK_PATHS.revoke, ctx.endpoints.apiOrigin).href,
-      { client_key: app.clientId, client_secret: app.clientSecret, token: creds.accessToken },
+      { client_key: app.clientId, client_secret: clientSecretOf(app, 'TikTok', 'tiktok'), token: creds.accessToken },
       ctx.requester,
     );
     if (reply.status !== 200) throw new AirlockError('accounts.revoke-failed', 'TikTok did not confirm that it ended the sign-in.', `${TIKTOK_PATHS.revoke} answered ${oauthErrorText(reply)}`);

@@ -219,7 +219,7 @@ export class TikTokApiSession {
       );
     }
     const app = o.appCredentials ? await o.appCredentials() : null;
-    if (!app) {
+    if (!app?.clientSecret) {
       throw new TikTokPublishError(
         'publish.tiktok.app-credentials-missing',
         "The organisation's TikTok app details are not set up on this kiosk, so Airlock cannot renew the TikTok connection. Ask IT.",

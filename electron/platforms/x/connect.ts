@@ -1,7 +1,8 @@
 // Connecting an X account (platform-apis.md §2.1): OAuth 2.0 authorization code with PKCE S256,
 // redirect URIs matched exactly (so a fixed loopback port, which IT registers with the app),
-// `offline.access` for a refresh token that rotates, and revoke. This version uses a confidential
-// client: the app's client id and secret, provisioned by IT, sent with HTTP Basic.
+// `offline.access` for a refresh token that rotates, and revoke. IT provisions either kind of X
+// app: a confidential client (client id and secret) or a native app, a public client with no
+// secret (`airlock credentials set-app x --public-client`).
 import { AirlockError } from '../../../common/errors.ts';
 import type { ConnectContext, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
 import { getJson, isRecord, oauthErrorText, platformRefused, postForm, refreshRefused, tokenCredentials } from '../../services/accounts/oauth-client.ts';
@@ -11,10 +12,23 @@ import { X_PATHS, X_SCOPES } from './protocol.ts';
 /** The loopback redirect IT registers with the X app: http://127.0.0.1:53123/callback */
 export const X_REDIRECT_PORT = 53123;
 
-const basic = (app: AppCredentials) => ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret)}`).toString('base64')}` });
+/**
+ * How the app identifies itself at the token and revoke endpoints, as X's "OAuth 2.0
+ * Authorization Code Flow with PKCE" page shows for each kind of client (docs.x.com
+ * fundamentals/authentication/oauth-2-0/user-access-token, steps 3, 5 and 6): a confidential
+ * client sends `Authorization: Basic base64(client_id:client_secret)` and no client_id in the
+ * body; a public client sends `client_id` in the body and no Authorization header. X refuses a
+ * confidential client without the header ("Missing valid authorization header").
+ */
+export function xClientAuth(app: AppCredentials, form: Record<string, string>): { form: Record<string, string>; headers: Record<string, string> } {
+  if (!app.clientSecret) return { form: { ...form, client_id: app.clientId }, headers: {} };
+  const basic = Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret)}`).toString('base64');
+  return { form, headers: { authorization: `Basic ${basic}` } };
+}
 
-async function tokenCall(ctx: ConnectContext, app: AppCredentials, form: Record<string, string>) {
-  return postForm(ctx.http, new URL(X_PATHS.token, ctx.endpoints.apiOrigin).href, { ...form, client_id: app.clientId }, ctx.requester, basic(app));
+async function xPost(ctx: ConnectContext, app: AppCredentials, path: string, fields: Record<string, string>) {
+  const { form, headers } = xClientAuth(app, fields);
+  return postForm(ctx.http, new URL(path, ctx.endpoints.apiOrigin).href, form, ctx.requester, headers);
 }
 
 export const xConnect: OAuthDescriptor = {
@@ -42,7 +56,7 @@ export const xConnect: OAuthDescriptor = {
   },
 
   async exchange(ctx, app, grant) {
-    const reply = await tokenCall(ctx, app, { code: grant.code, grant_type: 'authorization_code', redirect_uri: grant.redirectUri, code_verifier: grant.verifier });
+    const reply = await xPost(ctx, app, X_PATHS.token, { code: grant.code, grant_type: 'authorization_code', redirect_uri: grant.redirectUri, code_verifier: grant.verifier });
     const body = reply.body;
     if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string') throw platformRefused('X', X_PATHS.token, reply);
     const credentials = tokenCredentials(body, ctx.nowMs());
@@ -58,7 +72,7 @@ export const xConnect: OAuthDescriptor = {
 
   async refresh(ctx, app, creds) {
     if (!creds.refreshToken) throw new AirlockError('accounts.needs-reconnect', 'The connection to X has ended. Reconnect the account.', 'no refresh token is stored');
-    const reply = await tokenCall(ctx, app, { grant_type: 'refresh_token', refresh_token: creds.refreshToken });
+    const reply = await xPost(ctx, app, X_PATHS.token, { grant_type: 'refresh_token', refresh_token: creds.refreshToken });
     const body = reply.body;
     if (reply.status !== 200 || !isRecord(body) || typeof body.access_token !== 'string') {
       throw refreshRefused(reply, { dead: 'X no longer accepts this account\'s sign-in. Reconnect the account.', later: 'Airlock could not renew the X sign-in just now; it will try again.' });
@@ -67,7 +81,7 @@ export const xConnect: OAuthDescriptor = {
   },
 
   async revoke(ctx, app, creds) {
-    const reply = await postForm(ctx.http, new URL(X_PATHS.revoke, ctx.endpoints.apiOrigin).href, { token: creds.refreshToken ?? creds.accessToken, client_id: app.clientId }, ctx.requester, basic(app));
+    const reply = await xPost(ctx, app, X_PATHS.revoke, { token: creds.refreshToken ?? creds.accessToken });
     if (reply.status !== 200) throw new AirlockError('accounts.revoke-failed', 'X did not confirm that it ended the sign-in.', `${X_PATHS.revoke} answered ${oauthErrorText(reply)}`);
   },
 };

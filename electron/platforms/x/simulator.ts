@@ -191,6 +191,7 @@ class Simulation implements XSimulator {
     this.#oauth = new PkceOAuth({
       clientId: this.clientId,
       clientSecret: this.clientSecret,
+      clientAuth: 'x',
       redirectUris: this.redirectUris,
       redirectMatch: 'exact',
       scopes: X_SCOPES,

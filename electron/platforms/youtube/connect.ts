@@ -5,7 +5,7 @@
 // organisation's, provisioned by IT into the keychain. channels.list names the channel.
 import { AirlockError } from '../../../common/errors.ts';
 import type { ConnectContext, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { getJson, isRecord, oauthErrorText, platformRefused, postForm, refreshRefused, tokenCredentials } from '../../services/accounts/oauth-client.ts';
+import { clientSecretOf, getJson, isRecord, oauthErrorText, platformRefused, postForm, refreshRefused, tokenCredentials } from '../../services/accounts/oauth-client.ts';
 import type { AppCredentials } from '../../services/vault/vault.ts';
 import { YOUTUBE_HOSTS, YOUTUBE_PATHS, YOUTUBE_SCOPES, youtubeRevokeUrl, youtubeTokenUrl } from './protocol.ts';
 
@@ -14,7 +14,7 @@ const TOKEN_FIELDS = { refreshExpiresIn: 'refresh_token_expires_in' };
 
 async function tokenCall(ctx: ConnectContext, app: AppCredentials, form: Record<string, string>) {
   // Installed apps send their (not confidential) client secret in the form.
-  return postForm(ctx.http, youtubeTokenUrl(ctx.endpoints.apiOrigin), { ...form, client_id: app.clientId, client_secret: app.clientSecret }, ctx.requester);
+  return postForm(ctx.http, youtubeTokenUrl(ctx.endpoints.apiOrigin), { ...form, client_id: app.clientId, client_secret: clientSecretOf(app, 'YouTube', 'youtube') }, ctx.requester);
 }
 
 /** channels.list?part=snippet&mine=true: the channel's id (UC…) and the name staff know it by. */

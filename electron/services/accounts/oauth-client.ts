@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AirlockError } from '../../../common/errors.ts';
 import type { EgressClient } from '../egress/http-client.ts';
-import type { AccountCredentials } from '../vault/vault.ts';
+import type { AccountCredentials, AppCredentials } from '../vault/vault.ts';
 
 /** RFC 7636 §4.2 says S256 is base64url; TikTok's desktop Login Kit wants lowercase hex instead. */
 export type ChallengeEncoding = 'base64url' | 'hex';
@@ -98,4 +98,17 @@ export function tokenCredentials(body: Record<string, unknown>, nowMs: number, o
 export function refreshRefused(reply: FormReply, words: { dead: string; later: string }): AirlockError {
   const dead = isRecord(reply.body) && reply.body.error === 'invalid_grant';
   return new AirlockError(dead ? 'accounts.needs-reconnect' : 'accounts.refresh-failed', dead ? words.dead : words.later, `refresh answered ${oauthErrorText(reply)}`);
+}
+
+/**
+ * The app's client secret, for a platform whose token endpoint always wants one (every platform
+ * but X, whose native apps are public clients). A missing one is IT's to fix, not the person's.
+ */
+export function clientSecretOf(app: AppCredentials, label: string, platform: string): string {
+  if (app.clientSecret) return app.clientSecret;
+  throw new AirlockError(
+    'accounts.no-app-secret',
+    `The ${label} app that IT set up on this kiosk has no client secret, and ${label} needs one, so accounts cannot be connected or renewed. Ask IT to set it up again.`,
+    `the ${platform} token endpoint needs client_secret; run: airlock credentials set-app ${platform} --client-id ID (the secret on standard input)`,
+  );
 }

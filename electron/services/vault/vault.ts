@@ -17,9 +17,17 @@ export interface AccountCredentials {
   scopes?: string[];
 }
 
-/** The organisation's own app registration, provisioned by IT (TikTok, Meta and LinkedIn need the secret). */
+/**
+ * The organisation's own app registration, provisioned by IT. TikTok, Meta, LinkedIn and YouTube
+ * apps always have a secret; an X app registered as a native app (a public client) has none.
+ */
 export interface AppCredentials {
   clientId: string;
+  /**
+   * Empty for a public client, which identifies itself by its client id alone; the keychain
+   * entry then holds no secret. `airlock credentials set-app` stores one only where the
+   * platform allows it (X).
+   */
   clientSecret: string;
 }
 
@@ -138,7 +146,8 @@ export class Vault {
   async saveAppCredentials(platform: string, creds: AppCredentials): Promise<void> {
     const key = appKey(platform);
     const clean = checkAppCredentials(creds);
-    return this.#serial(() => this.#put(key, JSON.stringify(clean), [clean.clientSecret]));
+    const stored = clean.clientSecret === '' ? { clientId: clean.clientId } : clean;
+    return this.#serial(() => this.#put(key, JSON.stringify(stored), [clean.clientSecret]));
   }
 
   async loadAppCredentials(platform: string): Promise<AppCredentials | null> {
@@ -334,5 +343,7 @@ function checkAccountCredentials(value: unknown): AccountCredentials {
 function checkAppCredentials(value: unknown): AppCredentials {
   if (typeof value !== 'object' || value === null) checkToken(undefined, 'app credentials');
   const creds = value as Partial<Record<keyof AppCredentials, unknown>>;
-  return { clientId: checkToken(creds.clientId, 'clientId'), clientSecret: checkToken(creds.clientSecret, 'clientSecret') };
+  const clientId = checkToken(creds.clientId, 'clientId');
+  const publicClient = creds.clientSecret === undefined || creds.clientSecret === '';
+  return { clientId, clientSecret: publicClient ? '' : checkToken(creds.clientSecret, 'clientSecret') };
 }

@@ -21,8 +21,8 @@ async function start(options: XSimulatorOptions = {}): Promise<XSimulator> {
   return sim;
 }
 
-async function call(s: XSimulator, method: string, path: string, init: { token?: string; json?: unknown; form?: Record<string, string>; body?: FormData } = {}) {
-  const headers: Record<string, string> = {};
+async function call(s: XSimulator, method: string, path: string, init: { token?: string; json?: unknown; form?: Record<string, string>; body?: FormData; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
   let body: string | FormData | undefined;
   if (init.json !== undefined) {
@@ -95,6 +95,48 @@ describe('X simulator: OAuth 2.0 with PKCE (§2.1)', () => {
     expect(token.body.refresh_token).toBeUndefined();
     const plain = await fetch(`${s.origin}${X_PATHS.authorize}?${new URLSearchParams({ response_type: 'code', client_id: s.clientId, redirect_uri: s.redirectUris[0]!, scope: 'tweet.read', code_challenge: verifier, code_challenge_method: 'plain' })}`, { redirect: 'manual' });
     expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+  });
+});
+
+describe('X simulator: public and confidential clients (§2.1)', () => {
+  const basic = (id: string, secret: string) => ({ Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
+
+  it('takes a public client by client_id in the body, and refuses one that sends a secret', async () => {
+    const s = await start();
+    expect(s.clientSecret).toBeNull();
+    const verifier = randomBytes(32).toString('base64url');
+    const code = await authorize(s, verifier);
+    const exchange = { grant_type: 'authorization_code', code, redirect_uri: s.redirectUris[0]!, code_verifier: verifier };
+    expect(await call(s, 'POST', X_PATHS.token, { form: exchange, headers: basic(s.clientId, 'made-up-secret') })).toMatchObject({ status: 401, body: { error: 'unauthorized_client' } });
+    expect(await call(s, 'POST', X_PATHS.token, { form: { ...exchange, client_id: s.clientId, client_secret: 'made-up-secret' } })).toMatchObject({ status: 401, body: { error: 'unauthorized_client' } });
+    expect(await call(s, 'POST', X_PATHS.token, { form: exchange })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    const token = await call(s, 'POST', X_PATHS.token, { form: { ...exchange, client_id: s.clientId } });
+    expect(token.status).toBe(200);
+    const refresh = { grant_type: 'refresh_token', refresh_token: token.body.refresh_token };
+    expect((await call(s, 'POST', X_PATHS.token, { form: refresh, headers: basic(s.clientId, 'made-up-secret') })).status).toBe(401);
+    const refreshed = await call(s, 'POST', X_PATHS.token, { form: { ...refresh, client_id: s.clientId } });
+    expect(refreshed.status).toBe(200);
+    // Revoke wants the client too, the same way.
+    expect((await call(s, 'POST', X_PATHS.revoke, { form: { token: refreshed.body.access_token } })).status).toBe(401);
+    expect((await call(s, 'POST', X_PATHS.revoke, { form: { token: refreshed.body.access_token }, headers: basic(s.clientId, 'made-up-secret') })).status).toBe(401);
+    expect((await call(s, 'GET', X_PATHS.me, { token: refreshed.body.access_token })).status).toBe(200);
+    expect((await call(s, 'POST', X_PATHS.revoke, { form: { token: refreshed.body.access_token, client_id: s.clientId } })).status).toBe(200);
+    expect((await call(s, 'GET', X_PATHS.me, { token: refreshed.body.access_token })).status).toBe(401);
+  });
+
+  it('wants HTTP Basic from a confidential client, as X does ("Missing valid authorization header"), and the right secret in it', async () => {
+    const s = await start({ clientSecret: 'x-sim-secret-5d1e' });
+    const verifier = randomBytes(32).toString('base64url');
+    const code = await authorize(s, verifier);
+    const exchange = { grant_type: 'authorization_code', code, redirect_uri: s.redirectUris[0]!, code_verifier: verifier };
+    expect(await call(s, 'POST', X_PATHS.token, { form: { ...exchange, client_id: s.clientId } })).toMatchObject({ status: 401, body: { error: 'unauthorized_client', error_description: 'Missing valid authorization header' } });
+    expect(await call(s, 'POST', X_PATHS.token, { form: { ...exchange, client_id: s.clientId, client_secret: 'x-sim-secret-5d1e' } })).toMatchObject({ status: 401, body: { error: 'unauthorized_client' } });
+    expect(await call(s, 'POST', X_PATHS.token, { form: exchange, headers: basic(s.clientId, 'wrong') })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    const token = await call(s, 'POST', X_PATHS.token, { form: exchange, headers: basic(s.clientId, 'x-sim-secret-5d1e') });
+    expect(token.status).toBe(200);
+    expect((await call(s, 'POST', X_PATHS.revoke, { form: { token: token.body.access_token, client_id: s.clientId } })).status).toBe(401);
+    expect((await call(s, 'POST', X_PATHS.revoke, { form: { token: token.body.access_token }, headers: basic(s.clientId, 'x-sim-secret-5d1e') })).status).toBe(200);
+    expect((await call(s, 'GET', X_PATHS.me, { token: token.body.access_token })).status).toBe(401);
   });
 });
 
