@@ -18,7 +18,27 @@ export const FACEBOOK_PATHS = {
   photos: (pageId: string) => `/${GRAPH_VERSION}/${encodeURIComponent(pageId)}/photos`,
   /** Text alone: form field `message`; GET lists the Page's posts. */
   feed: (pageId: string) => `/${GRAPH_VERSION}/${encodeURIComponent(pageId)}/feed`,
+  /** Facebook Login's authorize dialog, on www.facebook.com. */
+  dialog: `/${GRAPH_VERSION}/dialog/oauth`,
+  /** §6.1: the code exchange, and `grant_type=fb_exchange_token` for the ~60-day token; both need the app secret. */
+  token: `/${GRAPH_VERSION}/oauth/access_token`,
+  /** The Pages the user manages, with the fields asked for (`tasks`, `instagram_business_account{…}`). */
+  myAccounts: `/${GRAPH_VERSION}/me/accounts`,
+  /** What the user granted and declined: `{data:[{permission, status}]}`. */
+  myPermissions: `/${GRAPH_VERSION}/me/permissions`,
 } as const;
+
+/** The sign-in page's host (§6 names only Graph's; Facebook Login's dialog is on www.facebook.com). */
+export const FACEBOOK_LOGIN_HOST = 'www.facebook.com';
+
+/**
+ * Permissions for posting to a Page (§6.2: the Page's `CREATE_CONTENT` task; the Video API's
+ * publishing guide asks for these four): the Page list, reading the Page, posting, and video.
+ */
+export const FACEBOOK_SCOPES = ['pages_show_list', 'pages_read_engagement', 'pages_manage_posts', 'publish_video'] as const;
+
+/** §6.4, Facebook Login for Business: the Page list and its linked IG account, reading it and publishing. */
+export const INSTAGRAM_SCOPES = ['pages_show_list', 'pages_read_engagement', 'instagram_basic', 'instagram_content_publish'] as const;
 
 /** The real hosts (§6, §6.2); a simulator serves every path on its own origin. */
 export const FACEBOOK_HOSTS = { graph: 'graph.facebook.com', video: 'graph-video.facebook.com' } as const;

@@ -4,16 +4,23 @@
 // `Authorization: OAuth`, the offset asked after an interruption, a file handle at the end), the
 // video published on the Page with that handle, photo and text posts, the Page's lists, Graph's
 // `{error:{code, error_subcode, fbtrace_id}}` with token, permission and rate-limit codes, and
-// faults on demand. Bytes are hashed as they arrive and never held. Never a real host.
+// faults on demand; and Facebook Login (simulator-login.ts): the authorize dialog, the code and
+// long-lived token exchanges with the app secret, /me/permissions and /me/accounts. Bytes are
+// hashed as they arrive and never held. Never a real host.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Clock } from '../../services/core.ts';
 import { MultipartError, multipartBoundary, readMultipart } from '../mastodon/simulator-multipart.ts';
 import { BodyTooLarge, drain, readSmallBody } from '../simulator-body.ts';
 import { FaultQueue, listenOnLoopback, stopServer } from '../simulator-server.ts';
-import { FACEBOOK_LIMITS, GRAPH_CODES, GRAPH_VERSION, graphError } from './protocol.ts';
+import { META_REDIRECT_PATH, META_REDIRECT_PORT } from './meta-login.ts';
+import { FACEBOOK_LIMITS, FACEBOOK_SCOPES, GRAPH_CODES, GRAPH_VERSION, graphError, INSTAGRAM_SCOPES } from './protocol.ts';
+import { loginEndpoint, MetaLogin, sendLoginReply, type LoginEndpoint } from './simulator-login.ts';
 
-export type FacebookEndpoint = 'page' | 'start' | 'transfer' | 'offset' | 'publish' | 'videos' | 'photo' | 'photos' | 'feed-post' | 'feed';
+export type FacebookEndpoint = 'page' | 'start' | 'transfer' | 'offset' | 'publish' | 'videos' | 'photo' | 'photos' | 'feed-post' | 'feed' | LoginEndpoint;
+
+/** The Meta app's Valid OAuth Redirect URI, as IT registers it (meta-login.ts). */
+export const META_REDIRECT_URI = `http://127.0.0.1:${META_REDIRECT_PORT}${META_REDIRECT_PATH}`;
 
 /**
  * Faults on demand, consumed in the order injected. `drop-connection` on a transfer closes the
@@ -43,6 +50,12 @@ export interface FacebookSimulatorOptions {
   port?: number;
   clock?: Clock;
   appId?: string;
+  /** The app secret Facebook Login checks at the token endpoint. */
+  appSecret?: string;
+  /** Valid OAuth Redirect URIs. Default: Airlock's fixed loopback URI, compared exactly. */
+  redirectUris?: string[];
+  /** 'loopback-any-port' for tests and training, whose listeners take any free port. */
+  redirectMatch?: 'exact' | 'loopback-any-port';
   pages?: Partial<FacebookSimPage>[];
   /** §6.1: long-lived user tokens last about 60 days. */
   userTokenSeconds?: number;
@@ -76,6 +89,7 @@ export interface FacebookRequestRecord {
 export interface FacebookSimulator {
   readonly origin: string;
   readonly appId: string;
+  readonly appSecret: string;
   stop(): Promise<void>;
   injectFault(fault: FacebookFault): void;
   pendingFaults(): FacebookFault[];
@@ -84,6 +98,10 @@ export interface FacebookSimulator {
   pages(): FacebookSimPage[];
   /** A long-lived user token, as the connect flow would have stored. */
   issueUserToken(): { access_token: string; token_type: 'bearer'; expires_in: number };
+  /** Who consents at the next sign-ins: the Pages they manage (default all), or null to decline. */
+  consentAs(pageIds: readonly string[] | null | undefined): void;
+  /** Permissions the person unticks at the next sign-ins. */
+  declinePermissions(permissions: readonly string[]): void;
   requests(): FacebookRequestRecord[];
   /** Upload sessions: bytes received of the total, and whether a handle was given. */
   sessions(): { received: number; total: number; done: boolean }[];
@@ -159,7 +177,9 @@ export class GraphUserTokens {
 class Simulation implements FacebookSimulator {
   origin = '';
   readonly appId: string;
+  readonly appSecret: string;
   readonly server = createServer((req, res) => this.#serve(req, res));
+  readonly #login: MetaLogin;
   readonly #clock: Clock;
   readonly #pages: FacebookSimPage[];
   readonly #userTokens: GraphUserTokens;
@@ -177,6 +197,32 @@ class Simulation implements FacebookSimulator {
     this.#pages = seeds.map((p, i) => ({ id: p.id ?? String(100_000_000_000_000 + Math.floor(Math.random() * 1e12)), name: p.name ?? (i === 0 ? 'City Council' : `Page ${i + 1}`), tasks: p.tasks ?? ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'] }));
     this.#userTokens = new GraphUserTokens(() => this.#now(), options.userTokenSeconds);
     for (const fault of options.faults ?? []) this.injectFault(fault);
+    this.appSecret = options.appSecret ?? randomBytes(16).toString('hex');
+    this.#login = new MetaLogin({
+      appId: this.appId,
+      appSecret: this.appSecret,
+      redirectUris: options.redirectUris ?? [META_REDIRECT_URI],
+      redirectMatch: options.redirectMatch ?? 'exact',
+      permissions: [...new Set([...FACEBOOK_SCOPES, ...INSTAGRAM_SCOPES, 'public_profile'])],
+      tokens: this.#userTokens,
+      nowMs: () => this.#now(),
+      pages: () => this.#pages.map((p) => ({ id: p.id, name: p.name, tasks: p.tasks, instagram: null })),
+      pageToken: (pageId) => this.#newPageToken(pageId),
+    });
+  }
+
+  consentAs(pageIds: readonly string[] | null | undefined): void {
+    this.#login.consentAs(pageIds);
+  }
+
+  declinePermissions(permissions: readonly string[]): void {
+    this.#login.decline(permissions);
+  }
+
+  #newPageToken(pageId: string): string {
+    const token = `EAAP${randomBytes(24).toString('base64url')}`;
+    this.#pageTokens.set(token, pageId);
+    return token;
   }
 
   stop(): Promise<void> {
@@ -242,6 +288,8 @@ class Simulation implements FacebookSimulator {
   #endpoint(method: string, parts: string[]): FacebookEndpoint | null {
     const [, node = '', edge, extra] = parts;
     if (extra !== undefined) return null;
+    const login = loginEndpoint(method, node, edge);
+    if (login) return login;
     if (node.startsWith('upload:') && edge === undefined) return method === 'POST' ? 'transfer' : method === 'GET' ? 'offset' : null;
     if (node === this.appId && edge === 'uploads' && method === 'POST') return 'start';
     if (!this.#pages.some((p) => p.id === node)) return null;
@@ -271,6 +319,18 @@ class Simulation implements FacebookSimulator {
       return early(failWith(400, 32, 'Page request limit reached', { subcode: 2446079 }, { 'X-Business-Use-Case-Usage': usage }));
     }
     const pageId = rest[0] ?? '';
+    if (endpoint === 'authorize' || endpoint === 'token' || endpoint === 'accounts' || endpoint === 'permissions') {
+      let body: Buffer;
+      try {
+        body = await readSmallBody(req);
+      } catch (err) {
+        if (!(err instanceof BodyTooLarge)) return void res.destroy();
+        return answer(failWith(413, GRAPH_CODES.invalidParameter, 'Request body is too large.'));
+      }
+      const r = this.#login.handle(endpoint, url, body, req.headers.authorization);
+      if (fault?.kind === 'drop-connection') return void req.socket.destroy();
+      return sendLoginReply(res, r);
+    }
     if (endpoint === 'transfer' || endpoint === 'offset') return this.#session(req, res, url, endpoint, pageId, fault);
     // Form and JSON bodies are small; a photo is read as a stream.
     let form: URLSearchParams | Map<string, string[]> | undefined;
@@ -335,8 +395,7 @@ class Simulation implements FacebookSimulator {
   #page(pageId: string, url: URL): Reply {
     const page = this.#pages.find((p) => p.id === pageId)!;
     const fields = (url.searchParams.get('fields') ?? 'name,id').split(',');
-    const token = `EAAP${randomBytes(24).toString('base64url')}`;
-    this.#pageTokens.set(token, page.id);
+    const token = this.#newPageToken(page.id);
     return { status: 200, body: { id: page.id, ...(fields.includes('name') ? { name: page.name } : {}), ...(fields.includes('access_token') ? { access_token: token } : {}), ...(fields.includes('tasks') ? { tasks: page.tasks } : {}) } };
   }
 

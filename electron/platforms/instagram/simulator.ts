@@ -4,17 +4,20 @@
 // `Authorization: OAuth`, `offset` and `file_size`, `status_code` going IN_PROGRESS → FINISHED
 // (or ERROR, or EXPIRED after 24 h), `media_publish` (9007/2207027 before FINISHED), the 24 h
 // publishing limit (9/2207042) and `content_publishing_limit`, the account's media, Graph's error
-// envelope, and faults on demand. Bytes are hashed as they arrive and never held. Never a real host.
+// envelope, and faults on demand; and the Facebook Login that connects it (simulator-login.ts):
+// the Pages the person manages, each with its linked IG professional account. Bytes are hashed as
+// they arrive and never held. Never a real host.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Clock } from '../../services/core.ts';
-import { failWith, GraphUserTokens, reply, tokenOf, type GraphReply } from '../facebook/simulator.ts';
-import { GRAPH_CODES, GRAPH_VERSION } from '../facebook/protocol.ts';
+import { failWith, GraphUserTokens, META_REDIRECT_URI, reply, tokenOf, type GraphReply } from '../facebook/simulator.ts';
+import { GRAPH_CODES, GRAPH_VERSION, INSTAGRAM_SCOPES } from '../facebook/protocol.ts';
+import { loginEndpoint, MetaLogin, sendLoginReply, type LoginEndpoint } from '../facebook/simulator-login.ts';
 import { BodyTooLarge, drain, readSmallBody } from '../simulator-body.ts';
 import { FaultQueue, listenOnLoopback, stopServer } from '../simulator-server.ts';
 import { captionTags, INSTAGRAM_CODES, INSTAGRAM_LIMITS, INSTAGRAM_PATHS } from './protocol.ts';
 
-export type InstagramEndpoint = 'container' | 'upload' | 'status' | 'limit' | 'publish' | 'media';
+export type InstagramEndpoint = 'container' | 'upload' | 'status' | 'limit' | 'publish' | 'media' | LoginEndpoint;
 
 /**
  * Faults on demand, consumed in the order injected. `drop-connection` on an upload closes the
@@ -37,11 +40,25 @@ export interface InstagramSimAccount {
   username: string;
 }
 
+/** A Facebook Page the signed-in person manages, with the IG account linked to it (or none). */
+export interface InstagramSimPage {
+  id: string;
+  name: string;
+  instagramId: string | null;
+}
+
 export interface InstagramSimulatorOptions {
   /** 0 (the default) picks a free port. The host is always 127.0.0.1. */
   port?: number;
   clock?: Clock;
   accounts?: Partial<InstagramSimAccount>[];
+  /** Default: one Page per account, linked to it. */
+  pages?: Partial<InstagramSimPage>[];
+  /** The Meta app Facebook Login checks (the same app as the Facebook Page connect). */
+  appId?: string;
+  appSecret?: string;
+  redirectUris?: string[];
+  redirectMatch?: 'exact' | 'loopback-any-port';
   /** Status reads that still say IN_PROGRESS after the upload. Default 1. */
   processingPolls?: number;
   /** §6.4: posts a 24 h moving window. Default 50. */
@@ -73,6 +90,8 @@ export interface InstagramRequestRecord {
 
 export interface InstagramSimulator {
   readonly origin: string;
+  readonly appId: string;
+  readonly appSecret: string;
   stop(): Promise<void>;
   injectFault(fault: InstagramFault): void;
   pendingFaults(): InstagramFault[];
@@ -81,6 +100,10 @@ export interface InstagramSimulator {
   accounts(): InstagramSimAccount[];
   /** A long-lived user token (Facebook Login for Business), as the connect flow would have stored. */
   issueUserToken(): { access_token: string; token_type: 'bearer'; expires_in: number };
+  pages(): InstagramSimPage[];
+  /** Who consents at the next sign-ins: the Pages they manage (default all), or null to decline. */
+  consentAs(pageIds: readonly string[] | null | undefined): void;
+  declinePermissions(permissions: readonly string[]): void;
   requests(): InstagramRequestRecord[];
   containers(): { id: string; statusCode: string; received: number; total: number }[];
 }
@@ -107,6 +130,10 @@ const digits = () => String(17_000_000_000_000_000n + BigInt(randomBytes(6).read
 
 class Simulation implements InstagramSimulator {
   origin = '';
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly #pages: InstagramSimPage[];
+  readonly #login: MetaLogin;
   readonly server = createServer((req, res) => this.#serve(req, res));
   readonly #clock: Clock;
   readonly #accounts: InstagramSimAccount[];
@@ -122,6 +149,24 @@ class Simulation implements InstagramSimulator {
     this.#clock = options.clock ?? systemClock;
     const seeds = options.accounts?.length ? options.accounts : [{}];
     this.#accounts = seeds.map((a, i) => ({ id: a.id ?? digits(), username: a.username ?? (i === 0 ? 'citycouncil' : `account${i + 1}`) }));
+    const pageSeeds: Partial<InstagramSimPage>[] = options.pages ?? this.#accounts.map((a) => ({ instagramId: a.id }));
+    this.#pages = pageSeeds.map((p, i) => ({ id: p.id ?? String(100_000_000_000_000 + i * 7919 + Math.floor(Math.random() * 1e9)), name: p.name ?? `Page ${i + 1}`, instagramId: p.instagramId ?? null }));
+    this.appId = options.appId ?? '987654321012345';
+    this.appSecret = options.appSecret ?? randomBytes(16).toString('hex');
+    this.#login = new MetaLogin({
+      appId: this.appId,
+      appSecret: this.appSecret,
+      redirectUris: options.redirectUris ?? [META_REDIRECT_URI],
+      redirectMatch: options.redirectMatch ?? 'exact',
+      permissions: [...INSTAGRAM_SCOPES, 'public_profile'],
+      tokens: this.#tokens,
+      nowMs: () => this.#now(),
+      pages: () =>
+        this.#pages.map((p) => {
+          const ig = this.#accounts.find((a) => a.id === p.instagramId);
+          return { id: p.id, name: p.name, tasks: ['CREATE_CONTENT', 'MANAGE'], instagram: ig ? { id: ig.id, username: ig.username } : null };
+        }),
+    });
     this.#processingPolls = options.processingPolls ?? 1;
     this.#publishesPerDay = options.publishesPerDay ?? INSTAGRAM_LIMITS.publishesPerDay;
     for (const fault of options.faults ?? []) this.injectFault(fault);
@@ -149,6 +194,18 @@ class Simulation implements InstagramSimulator {
 
   issueUserToken() {
     return this.#tokens.issue();
+  }
+
+  pages(): InstagramSimPage[] {
+    return this.#pages.map((p) => ({ ...p }));
+  }
+
+  consentAs(pageIds: readonly string[] | null | undefined): void {
+    this.#login.consentAs(pageIds);
+  }
+
+  declinePermissions(permissions: readonly string[]): void {
+    this.#login.decline(permissions);
   }
 
   requests(): InstagramRequestRecord[] {
@@ -189,6 +246,8 @@ class Simulation implements InstagramSimulator {
     if (parts[0] === 'ig-api-upload' && parts[1] === GRAPH_VERSION && parts.length === 3 && method === 'POST') return { endpoint: 'upload', node: decodeURIComponent(parts[2]!) };
     if (parts[0] !== GRAPH_VERSION) return null;
     const node = decodeURIComponent(parts[1] ?? '');
+    const login = parts.length === 3 ? loginEndpoint(method, node, parts[2]) : null;
+    if (login) return { endpoint: login, node };
     const account = this.#accounts.some((a) => a.id === node);
     if (parts.length === 2 && method === 'GET') return { endpoint: 'status', node };
     if (parts.length !== 3 || !account) return null;
@@ -213,13 +272,19 @@ class Simulation implements InstagramSimulator {
     if (fault?.kind === 'server-error') return early(failWith(fault.status ?? 500, 2, 'An unexpected error has occurred. Please retry your request later.', { transient: true }));
     if (fault?.kind === 'rate-limit') return early(failWith(400, 4, 'Application request limit reached', { subcode: 2207051 }));
     if (endpoint === 'upload') return this.#upload(req, res, node, fault);
-    let form: URLSearchParams;
+    let body: Buffer;
     try {
-      form = new URLSearchParams((await readSmallBody(req)).toString('utf8'));
+      body = await readSmallBody(req);
     } catch (err) {
       if (!(err instanceof BodyTooLarge)) return void res.destroy();
       return answer(failWith(413, GRAPH_CODES.invalidParameter, 'Request body is too large.'));
     }
+    if (endpoint === 'authorize' || endpoint === 'token' || endpoint === 'accounts' || endpoint === 'permissions') {
+      const r = this.#login.handle(endpoint, url, body, req.headers.authorization);
+      if (fault?.kind === 'drop-connection') return void req.socket.destroy();
+      return sendLoginReply(res, r);
+    }
+    const form = new URLSearchParams(body.toString('utf8'));
     const token = tokenOf(req, url, form);
     if (fault?.kind === 'expired-token') this.#tokens.expire(token);
     const refused = this.#check(token);

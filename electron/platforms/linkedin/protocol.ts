@@ -16,6 +16,16 @@ export const LINKEDIN_PATHS = {
   posts: '/rest/posts',
   /** The upload URLs the initialize calls hand out (§7.2: https://www.linkedin.com/dms-uploads/…). */
   uploads: '/dms-uploads/',
+  /**
+   * The organisations a member has a role in: `?q=roleAssignee&role=ADMINISTRATOR&state=APPROVED`
+   * (§7 does not name it; LinkedIn's "Organization Access Control by Role" page,
+   * learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role:
+   * the roleAssignee FINDER on /rest/organizationAcls, Rest.li 2.0.0, needing r_organization_admin
+   * or rw_organization_admin).
+   */
+  organizationAcls: '/rest/organizationAcls',
+  /** GET /rest/organizations/{id}: the organisation's `localizedName` and `vanityName`. */
+  organization: (id: string) => `/rest/organizations/${encodeURIComponent(id)}`,
 } as const;
 
 /** The real hosts (§7); a simulator serves every path on its own origin. */
@@ -23,6 +33,9 @@ export const LINKEDIN_HOSTS = { api: 'api.linkedin.com', www: 'www.linkedin.com'
 
 /** §7.1: posting as an organisation, and reading its posts to find one after a crash. */
 export const LINKEDIN_SCOPES = ['w_organization_social', 'r_organization_social'] as const;
+
+/** Connecting also reads which organisations the member administers, and their names (organizationAcls). */
+export const LINKEDIN_CONNECT_SCOPES = [...LINKEDIN_SCOPES, 'r_organization_admin'] as const;
 
 /** §7.1: every call names a version (YYYYMM); versions are sunset on a rolling basis. */
 export const LINKEDIN_DEFAULT_VERSION = '202605';

@@ -3,17 +3,18 @@
 // `X-Restli-Protocol-Version` headers on every REST call (a missing or sunset version refused),
 // the Videos API (initializeUpload → part URLs of 4 MiB → ETags → finalizeUpload → status until
 // AVAILABLE), the Images API, the Posts API (201 with the id in `x-restli-id`, and the author
-// finder), LinkedIn's `{status, code, message}` errors with 401/403/422/429, and faults on
-// demand. Part bytes are hashed as they arrive and never held. Never a real host.
+// finder), the organisations a member administers (organizationAcls' roleAssignee finder, the
+// organization lookup), LinkedIn's `{status, code, message}` errors with 401/403/422/429, and
+// faults on demand. Part bytes are hashed as they arrive and never held. Never a real host.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Clock } from '../../services/core.ts';
 import { BodyTooLarge, drain, readSmallBody } from '../simulator-body.ts';
 import { PkceOAuth, type OAuthAccess, type PkceTokenResponse } from '../simulator-pkce-oauth.ts';
 import { FaultQueue, jsonObject, listenOnLoopback, stopServer } from '../simulator-server.ts';
-import { LINKEDIN_LIMITS, LINKEDIN_PATHS, LINKEDIN_RESTLI_VERSION, LINKEDIN_SCOPES, LINKEDIN_VERSION_MONTHS, linkedInError, unescapeLittleText } from './protocol.ts';
+import { LINKEDIN_CONNECT_SCOPES, LINKEDIN_LIMITS, LINKEDIN_PATHS, LINKEDIN_RESTLI_VERSION, LINKEDIN_SCOPES, LINKEDIN_VERSION_MONTHS, linkedInError, unescapeLittleText } from './protocol.ts';
 
-export type LinkedInEndpoint = 'authorize' | 'token' | 'initialize' | 'part' | 'finalize' | 'video' | 'image-initialize' | 'image-part' | 'image' | 'post' | 'find';
+export type LinkedInEndpoint = 'authorize' | 'token' | 'initialize' | 'part' | 'finalize' | 'video' | 'image-initialize' | 'image-part' | 'image' | 'post' | 'find' | 'acls' | 'organization';
 
 /**
  * Faults on demand, consumed in the order injected. `drop-connection` on a part closes the
@@ -37,6 +38,8 @@ export interface LinkedInSimOrganization {
   /** urn:li:organization:… */
   urn: string;
   name: string;
+  /** The organisation's public page name (linkedin.com/company/<vanityName>). */
+  vanityName?: string;
   /** Members (their person ids) who may post as the organisation. */
   admins: string[];
 }
@@ -121,6 +124,11 @@ export interface LinkedInSimulator {
   organizations(): LinkedInSimOrganization[];
   /** The member signed in to the simulated browser (consents at authorize). */
   member(): string;
+  /**
+   * Who consents at the next sign-ins: the member, administering exactly the organisations named
+   * (undefined leaves the roles as they are), or null for a member who declines.
+   */
+  consentAs(administered: readonly string[] | null | undefined): void;
   /** Tokens without the browser step, for tests and the demo's pre-connected account. */
   issueTokens(scopes?: readonly string[]): PkceTokenResponse;
   requests(): LinkedInRequestRecord[];
@@ -193,6 +201,7 @@ class Simulation implements LinkedInSimulator {
   readonly #processingPolls: number;
   readonly #postsPerDay: number;
   readonly #refreshTokens: boolean;
+  #declines = false;
 
   constructor(options: LinkedInSimulatorOptions) {
     this.#clock = options.clock ?? systemClock;
@@ -200,7 +209,7 @@ class Simulation implements LinkedInSimulator {
     this.clientSecret = options.clientSecret ?? 'WPL_AP1.simulator-secret';
     this.#member = randomBytes(6).toString('base64url');
     const seeds = options.organizations?.length ? options.organizations : [{}];
-    this.#orgs = seeds.map((o, i) => ({ urn: o.urn ?? `urn:li:organization:${digits(8)}`, name: o.name ?? (i === 0 ? 'City Council' : `Organisation ${i + 1}`), admins: o.admins ?? [this.#member] }));
+    this.#orgs = seeds.map((o, i) => ({ urn: o.urn ?? `urn:li:organization:${digits(8)}`, name: o.name ?? (i === 0 ? 'City Council' : `Organisation ${i + 1}`), ...(o.vanityName ? { vanityName: o.vanityName } : {}), admins: o.admins ?? [this.#member] }));
     this.#partBytes = options.partBytes ?? LINKEDIN_LIMITS.partBytes;
     this.#processingPolls = options.processingPolls ?? 1;
     this.#postsPerDay = options.postsPerDay ?? 150;
@@ -213,7 +222,7 @@ class Simulation implements LinkedInSimulator {
       redirectUris: options.redirectUris ?? ['http://127.0.0.1'],
       // §7.1: native apps use loopback redirects on any port.
       redirectMatch: 'loopback-any-port',
-      scopes: LINKEDIN_SCOPES,
+      scopes: LINKEDIN_CONNECT_SCOPES,
       codeSeconds: 30 * 60,
       accessSeconds: options.accessSeconds ?? 60 * 24 * 60 * 60,
       // §7.1: 365 days from the first grant, for approved partners only.
@@ -221,7 +230,7 @@ class Simulation implements LinkedInSimulator {
       rotateRefresh: false,
       offline: () => refresh,
       nowMs: () => this.#now(),
-      signedInUser: () => this.#member,
+      signedInUser: () => (this.#declines ? undefined : this.#member),
       knownUser: (id) => id === this.#member,
     });
   }
@@ -260,6 +269,15 @@ class Simulation implements LinkedInSimulator {
 
   member(): string {
     return this.#member;
+  }
+
+  consentAs(administered: readonly string[] | null | undefined): void {
+    this.#declines = administered === null;
+    if (!administered) return;
+    for (const org of this.#orgs) {
+      org.admins = org.admins.filter((m) => m !== this.#member);
+      if (administered.includes(org.urn)) org.admins.push(this.#member);
+    }
   }
 
   issueTokens(scopes: readonly string[] = LINKEDIN_SCOPES): PkceTokenResponse {
@@ -314,6 +332,8 @@ class Simulation implements LinkedInSimulator {
     if (path.startsWith(`${LINKEDIN_PATHS.videos}/`) && method === 'GET') return 'video';
     if (path.startsWith(`${LINKEDIN_PATHS.images}/`) && method === 'GET') return 'image';
     if (path === LINKEDIN_PATHS.posts) return method === 'POST' ? 'post' : method === 'GET' ? 'find' : null;
+    if (path === LINKEDIN_PATHS.organizationAcls && method === 'GET') return 'acls';
+    if (path.startsWith('/rest/organizations/') && method === 'GET') return 'organization';
     return null;
   }
 
@@ -348,7 +368,10 @@ class Simulation implements LinkedInSimulator {
     if (fault?.kind === 'server-error') return answer(fail(fault.status ?? 503, undefined, 'Service Unavailable'));
     if (endpoint === 'token') {
       const r = this.#oauth.token(new URLSearchParams(body.toString('utf8')), req.headers.authorization);
-      return answer({ status: r.status, body: r.body });
+      // §7.1: a partner's refresh token comes with its lifetime (365 days from the first grant).
+      const tokens = r.body as Record<string, unknown>;
+      const withLifetime = typeof tokens.refresh_token === 'string' ? { ...tokens, refresh_token_expires_in: 365 * 24 * 60 * 60 } : tokens;
+      return answer({ status: r.status, body: withLifetime });
     }
     if (fault?.kind === 'rate-limit') {
       return answer(fail(429, 'TOO_MANY_REQUESTS', 'Resource level throttle APPLICATION DAY limit for calls to this resource is reached.', undefined, fault.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(fault.retryAfterSeconds) }));
@@ -375,6 +398,10 @@ class Simulation implements LinkedInSimulator {
           return this.#post(access, json, notAdmin);
         case 'find':
           return this.#find(access, url, notAdmin);
+        case 'acls':
+          return this.#acls(access, url);
+        case 'organization':
+          return this.#organization(access, decodeURIComponent(url.pathname.split('/')[3] ?? ''));
       }
     })();
     if (fault?.kind === 'drop-connection') return void req.socket.destroy();
@@ -580,6 +607,32 @@ class Simulation implements LinkedInSimulator {
     };
     this.#posts.push(post);
     return { status: 201, body: null, headers: { 'x-restli-id': post.id, 'x-linkedin-id': post.id } };
+  }
+
+  /**
+   * GET /rest/organizationAcls?q=roleAssignee[&role=…][&state=…][&start&count]: the signed-in
+   * member's roles, needing r_organization_admin or rw_organization_admin.
+   */
+  #acls(access: OAuthAccess, url: URL): Reply {
+    if (url.searchParams.get('q') !== 'roleAssignee') return fail(400, 'ILLEGAL_ARGUMENT', 'Unsupported finder; use q=roleAssignee or q=organization.');
+    if (!this.#has(access, 'r_organization_admin') && !this.#has(access, 'rw_organization_admin')) return fail(403, 'ACCESS_DENIED', 'Not enough permissions to access: organizationAcls.FINDER-roleAssignee', 100);
+    const role = url.searchParams.get('role');
+    const state = url.searchParams.get('state');
+    const count = Math.min(100, Math.max(1, Number(url.searchParams.get('count') ?? 10) || 10));
+    const start = Math.max(0, Number(url.searchParams.get('start') ?? 0) || 0);
+    const all = this.#orgs
+      .filter((o) => o.admins.includes(access.grant.userId))
+      .map((o) => ({ roleAssignee: `urn:li:person:${access.grant.userId}`, role: 'ADMINISTRATOR', state: 'APPROVED', organization: o.urn }))
+      .filter((e) => (role === null || e.role === role) && (state === null || e.state === state));
+    return { status: 200, body: { paging: { start, count, total: all.length, links: [] }, elements: all.slice(start, start + count) } };
+  }
+
+  /** GET /rest/organizations/{id}: an organisation's names. */
+  #organization(access: OAuthAccess, id: string): Reply {
+    const org = this.#orgs.find((o) => o.urn === `urn:li:organization:${id}`);
+    if (!org) return fail(404, 'NOT_FOUND', `Organization ${id} not found.`);
+    if (!org.admins.includes(access.grant.userId)) return fail(403, 'ACCESS_DENIED', `Member is not an administrator of ${org.urn}.`, 100);
+    return { status: 200, body: { id: Number(id), localizedName: org.name, ...(org.vanityName ? { vanityName: org.vanityName } : {}), name: { localized: { en_US: org.name }, preferredLocale: { country: 'US', language: 'en' } } } };
   }
 
   /** GET /rest/posts?q=author&author=…&count=…&sortBy=LAST_MODIFIED: newest first. */

@@ -213,7 +213,8 @@ export class AccountService {
     const timeoutMs = this.#o.connectTimeoutMs ?? 10 * 60_000;
     const expiresAtMs = this.#o.now().getTime() + timeoutMs;
     const state = newState();
-    const redirect = await startLoopbackRedirect({ path: descriptor.redirectPath, ...(descriptor.redirectPort ? { port: descriptor.redirectPort } : {}), state, timeoutMs, expired: () => this.#o.now().getTime() >= expiresAtMs });
+    const port = endpoints.redirectPort ?? descriptor.redirectPort;
+    const redirect = await startLoopbackRedirect({ path: descriptor.redirectPath, ...(port ? { port } : {}), state, timeoutMs, expired: () => this.#o.now().getTime() >= expiresAtMs });
     try {
       let app: AppCredentials;
       if (descriptor.app === 'registered') {
@@ -225,7 +226,7 @@ export class AccountService {
           throw new AirlockError(
             'accounts.no-app-credentials',
             `IT has not set up this kiosk's ${descriptor.label} app yet, so accounts cannot be connected. Ask IT to do it.`,
-            `no app credentials in the keychain for ${descriptor.platform}; run: airlock credentials set-app ${descriptor.platform}`,
+            `no app credentials in the keychain for ${descriptor.platform}; run: airlock credentials set-app ${descriptor.appKey(endpoints, null)}`,
           );
         }
         app = provisioned;
@@ -315,6 +316,14 @@ export class AccountService {
       if (descriptor.kind === 'oauth') {
         const key = descriptor.appKey(endpoints, row.account_id);
         if (descriptor.app === 'registered') registeredApp = key;
+        if (!descriptor.revoke) {
+          const label = PLATFORM_LABELS[input.platform];
+          throw new AirlockError(
+            'accounts.revoke-unsupported',
+            `${label} gives apps no way to end a sign-in, so Airlock removed it from this kiosk only. To end it at ${label} too, remove Airlock from the account's connected apps in ${label}'s settings.`,
+            `the platform notes name no revoke endpoint for ${row.platform}; the keychain entry and the row were removed`,
+          );
+        }
         const app = await this.#o.vault.loadAppCredentials(key);
         if (!app) throw new AirlockError('accounts.revoke-no-app', 'Airlock no longer has the app details needed to end the sign-in.', `no app credentials under ${key}`);
         await descriptor.revoke(ctx, app, creds);
@@ -324,7 +333,7 @@ export class AccountService {
     } catch (err) {
       const e = err instanceof AirlockError ? err : new AirlockError('accounts.revoke-failed', 'The platform could not be reached.', err instanceof Error ? err.message : String(err));
       const label = PLATFORM_LABELS[input.platform];
-      problem = {
+      problem = e.code === 'accounts.revoke-unsupported' && descriptor?.kind === 'oauth' ? { message: e.message, detail: `${e.code}: ${e.detail ?? ''}` } : {
         message: `${label} did not confirm that it ended Airlock's sign-in (${e.message.replace(/\.$/, '')}). The account is removed from this kiosk anyway. To be sure, remove Airlock from the account's connected apps in ${label}.`,
         detail: `${e.code}${e.detail ? `: ${e.detail}` : ''}`,
       };
@@ -484,8 +493,14 @@ export class AccountService {
           `authorization answered error=${outcome.error.slice(0, 80)}${outcome.description ? ` "${outcome.description.slice(0, 200)}"` : ''}`,
         );
       }
-      const connected = await descriptor.exchange(ctx, app, { code: outcome.code, redirectUri: redirect.redirectUri, verifier });
-      return await this.#save(actor, descriptor, ctx.endpoints, connected, descriptor.app === 'registered' ? app : null);
+      const exchanged = await descriptor.exchange(ctx, app, { code: outcome.code, redirectUri: redirect.redirectUri, verifier });
+      let first: AccountHealth | null = null;
+      for (const connected of this.#choose(descriptor, Array.isArray(exchanged) ? exchanged : [exchanged])) {
+        const health = await this.#save(actor, descriptor, ctx.endpoints, connected, descriptor.app === 'registered' ? app : null);
+        first ??= health;
+      }
+      if (!first) throw new AirlockError('accounts.nothing-to-connect', `${descriptor.label} signed in, but there is no account this sign-in can post as, so nothing was connected.`, 'the exchange gave no account');
+      return first;
     } catch (err) {
       this.#failed(actor, descriptor.platform, err);
       throw err;
@@ -496,6 +511,35 @@ export class AccountService {
       const left = Math.max(0, flow.expiresAtMs - this.#o.now().getTime());
       setTimeout(() => this.#flows.delete(flow.id), Math.min(left, 60_000) + 60_000).unref();
     }
+  }
+
+  /**
+   * Which of the accounts one sign-in manages to connect: the only one; or, of several, those the
+   * policy's `accounts.<platform>` lists. Several with no list, or none of them on it, connect
+   * nothing: the tokens stay in memory and are dropped, and the message names the candidates so
+   * IT can list the right one.
+   */
+  #choose(descriptor: OAuthDescriptor, candidates: ConnectedAccount[]): ConnectedAccount[] {
+    if (candidates.length <= 1) return candidates;
+    const platform = descriptor.platform;
+    const label = PLATFORM_LABELS[platform];
+    const names = candidates.map((c) => `${c.displayName} (${c.accountId})`).join(', ');
+    const ids = candidates.map((c) => c.accountId.slice(0, 80)).join(', ');
+    const allowed = this.#o.allowedAccounts?.[platform];
+    const fits = allowed ? candidates.filter((c) => accountAllowed(allowed, c)) : [];
+    if (fits.length > 0) return fits;
+    if (allowed) {
+      throw new AirlockError(
+        'accounts.not-allowed',
+        `This kiosk's policy allows only these ${label} accounts: ${allowed.join(', ')}. The sign-in manages ${names}, none of which is on the list, so nothing was connected.`,
+        `${platform} sign-in offered ${ids}; none is in the policy's accounts.${platform}`,
+      );
+    }
+    throw new AirlockError(
+      'accounts.choose-account',
+      `This ${label} sign-in manages ${candidates.length} accounts: ${names}. The kiosk's policy does not say which one to connect, so nothing was connected. Ask IT to list the right one in the policy under accounts.${platform}, then connect again.`,
+      `${platform} sign-in offered ${ids}; the policy has no accounts.${platform} to choose with`,
+    );
   }
 
   async #save(actor: AccountActor, descriptor: ConnectDescriptor, endpoints: ConnectEndpoints, connected: ConnectedAccount, registeredApp: AppCredentials | null): Promise<AccountHealth> {

@@ -12,6 +12,11 @@ export interface ConnectEndpoints {
   authOrigin: string;
   /** Origin of the token, revoke and API endpoints (stored as the account's api_base). */
   apiOrigin: string;
+  /**
+   * The loopback port instead of the descriptor's fixed one; 0 lets the system pick. Only for
+   * simulators (tests and training), which accept any loopback port.
+   */
+  redirectPort?: number;
 }
 
 export interface ConnectContext {
@@ -59,10 +64,19 @@ export interface OAuthDescriptor {
   appKey(endpoints: ConnectEndpoints, accountId: string | null): string;
   register?(ctx: ConnectContext, redirectUri: string): Promise<AppCredentials>;
   authorizeUrl(ctx: ConnectContext, app: AppCredentials, request: AuthorizeRequest): string;
-  exchange(ctx: ConnectContext, app: AppCredentials, grant: { code: string; redirectUri: string; verifier: string }): Promise<ConnectedAccount>;
+  /**
+   * The account the sign-in gave, or every account it may post as when one sign-in manages
+   * several (Facebook Pages, Instagram accounts, LinkedIn organisations); the account service
+   * picks among those with the policy.
+   */
+  exchange(ctx: ConnectContext, app: AppCredentials, grant: { code: string; redirectUri: string; verifier: string }): Promise<ConnectedAccount | ConnectedAccount[]>;
   /** Absent when the platform has no refresh tokens (Mastodon). The new pair is returned unsaved. */
   refresh?(ctx: ConnectContext, app: AppCredentials, creds: AccountCredentials): Promise<AccountCredentials>;
-  revoke(ctx: ConnectContext, app: AppCredentials, creds: AccountCredentials): Promise<void>;
+  /**
+   * Ends the grant at the platform. Absent when the platform notes name no way to do it
+   * (LinkedIn, Meta): disconnect then removes the account from the kiosk only, and says so.
+   */
+  revoke?(ctx: ConnectContext, app: AppCredentials, creds: AccountCredentials): Promise<void>;
 }
 
 export interface AppPasswordDescriptor {

@@ -72,7 +72,7 @@ export interface TrainingDeps {
 export const TRAINING_PLATFORMS = ['tiktok', 'x', 'youtube', 'mastodon', 'linkedin', 'facebook', 'instagram', 'bluesky'] as const;
 export type TrainingPlatform = (typeof TRAINING_PLATFORMS)[number];
 /** The simulated platforms whose sign-in pages (or, for Bluesky, server) the account service is pointed at. */
-type SignInPlatform = 'tiktok' | 'x' | 'youtube' | 'bluesky';
+type SignInPlatform = 'tiktok' | 'x' | 'youtube' | 'bluesky' | 'linkedin' | 'facebook' | 'instagram';
 
 /** Starts the simulator and builds the sticks. The account is connected by `connect()` once the store is open. */
 export async function startTraining(
@@ -80,6 +80,8 @@ export async function startTraining(
 ): Promise<{ session: (deps: TrainingDeps) => Promise<TrainingSession>; trustedKey: string; endpoints: Record<SignInPlatform, ConnectEndpoints> }> {
   // A demo secret made for this session: the X app is a confidential client, as IT sets it up.
   const xSecret = randomBytes(24).toString('base64url');
+  // The Meta app IT would provision; Facebook Pages and Instagram share it, as they do for real.
+  const meta = { appId: '987654321012345', appSecret: randomBytes(24).toString('base64url'), redirectMatch: 'loopback-any-port' as const };
   // Started side by side, so training opens about as fast as its slowest simulator. Processing
   // ends at the first status check, so a demo never waits on a poll interval.
   const [content, sim, x, youtube, mastodon, linkedin, facebook, instagram, bluesky] = await Promise.all([
@@ -94,12 +96,10 @@ export async function startTraining(
     startYouTubeSimulator({ channels: [TRAINING_YOUTUBE_CHANNEL], accessSeconds: TRAINING_TOKEN_SECONDS }),
     startMastodonSimulator({ accounts: [TRAINING_MASTODON_ACCOUNT], processing: { polls: 0, ms: 0 }, rateLimits: false }),
     startLinkedInSimulator({ organizations: [TRAINING_LINKEDIN_ORGANIZATION], processingPolls: 0 }),
-    startFacebookSimulator({ pages: [TRAINING_FACEBOOK_PAGE] }),
-    startInstagramSimulator({ accounts: [TRAINING_INSTAGRAM_ACCOUNT], processingPolls: 0 }),
+    startFacebookSimulator({ pages: [TRAINING_FACEBOOK_PAGE], ...meta }),
+    startInstagramSimulator({ accounts: [TRAINING_INSTAGRAM_ACCOUNT], processingPolls: 0, ...meta }),
     startBlueskySimulator({ accounts: [TRAINING_BLUESKY_ACCOUNT], accessSeconds: TRAINING_TOKEN_SECONDS, refreshSeconds: TRAINING_TOKEN_SECONDS }),
   ]);
-  // Demo secrets for the apps IT would provision; the simulators accept any for their app.
-  const facebookSecret = randomBytes(24).toString('base64url');
   const inserted = new Map<string, Volume>();
   const stick = (stickId: string): TrainingStick => {
     const found = content.sticks.find((s) => s.stickId === stickId);
@@ -119,7 +119,7 @@ export async function startTraining(
       await deps.saveAppCredentials('x', { clientId: x.clientId, clientSecret: xSecret });
       await deps.saveAppCredentials('youtube', { clientId: youtube.clientId, clientSecret: youtube.clientSecret });
       await deps.saveAppCredentials('linkedin', { clientId: linkedin.clientId, clientSecret: linkedin.clientSecret });
-      await deps.saveAppCredentials('facebook', { clientId: facebook.appId, clientSecret: facebookSecret });
+      await deps.saveAppCredentials('facebook', { clientId: meta.appId, clientSecret: meta.appSecret });
     }
     const tokens = sim.issueTokens(TRAINING_TIKTOK_ACCOUNT.openId);
     const now = Date.now();
@@ -274,5 +274,11 @@ export async function startTraining(
     };
   };
   const at = (origin: string): ConnectEndpoints => ({ authOrigin: origin, apiOrigin: origin });
-  return { session, trustedKey: content.key.publicKey.text, endpoints: { tiktok: at(sim.origin), x: at(x.origin), youtube: at(youtube.origin), bluesky: at(bluesky.origin) } };
+  // The simulators take any loopback port, so a demo never waits for the fixed one to be free.
+  const anyPort = (origin: string): ConnectEndpoints => ({ ...at(origin), redirectPort: 0 });
+  return {
+    session,
+    trustedKey: content.key.publicKey.text,
+    endpoints: { tiktok: at(sim.origin), x: at(x.origin), youtube: at(youtube.origin), bluesky: at(bluesky.origin), linkedin: anyPort(linkedin.origin), facebook: anyPort(facebook.origin), instagram: anyPort(instagram.origin) },
+  };
 }

@@ -4,7 +4,15 @@
 // demo app password) → connected, all on 127.0.0.1. A kiosk out of training mode gets none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountHealth, ConnectablePlatform } from '../../../common/contract.ts';
-import { TRAINING_BLUESKY_ACCOUNT, TRAINING_STAFF, TRAINING_TIKTOK_ACCOUNT, TRAINING_YOUTUBE_CHANNEL } from '../../../electron/services/training/training-service.ts';
+import {
+  TRAINING_BLUESKY_ACCOUNT,
+  TRAINING_FACEBOOK_PAGE,
+  TRAINING_INSTAGRAM_ACCOUNT,
+  TRAINING_LINKEDIN_ORGANIZATION,
+  TRAINING_STAFF,
+  TRAINING_TIKTOK_ACCOUNT,
+  TRAINING_YOUTUBE_CHANNEL,
+} from '../../../electron/services/training/training-service.ts';
 import type { AirlockCore } from '../../../electron/services/core.ts';
 import { TrainingSecretStore } from '../../../electron/services/vault/memory-secret-store.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
@@ -41,7 +49,7 @@ afterAll(async () => {
 describe('connecting accounts in training mode', () => {
   it('shows every simulated platform as ready to connect', async () => {
     const listed = await ok<Listed>('accounts.list');
-    for (const platform of ['tiktok', 'x', 'youtube']) {
+    for (const platform of ['tiktok', 'x', 'youtube', 'linkedin', 'facebook', 'instagram']) {
       expect(listed.platforms.find((p) => p.platform === platform)).toMatchObject({ method: 'oauth', appCredentials: true });
     }
     expect(listed.accounts.map((a) => a.platform).sort()).toEqual(['bluesky', 'facebook', 'instagram', 'linkedin', 'mastodon', 'tiktok', 'x', 'youtube']);
@@ -69,6 +77,25 @@ describe('connecting accounts in training mode', () => {
     expect(new URL(started.authorizeUrl).hostname).toBe('127.0.0.1');
     expect((await consent(started.authorizeUrl)).status).toBe(200);
     expect(await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId })).toMatchObject({ platform: 'youtube', accountId: TRAINING_YOUTUBE_CHANNEL.id, displayName: TRAINING_YOUTUBE_CHANNEL.title, status: 'healthy' });
+  });
+
+  it('disconnects the demo LinkedIn organisation, Facebook Page and Instagram account and connects each again through its simulated sign-in page', async () => {
+    const demo = [
+      { platform: 'linkedin', accountId: TRAINING_LINKEDIN_ORGANIZATION.urn, displayName: TRAINING_LINKEDIN_ORGANIZATION.name },
+      { platform: 'facebook', accountId: TRAINING_FACEBOOK_PAGE.id, displayName: TRAINING_FACEBOOK_PAGE.name },
+      { platform: 'instagram', accountId: TRAINING_INSTAGRAM_ACCOUNT.id, displayName: `@${TRAINING_INSTAGRAM_ACCOUNT.username}` },
+    ];
+    for (const account of demo) {
+      const result = await ok<{ revoked: boolean; problem: { message: string } | null }>('accounts.disconnect', { platform: account.platform, accountId: account.accountId });
+      // None of the three names a revoke call: the sign-in is removed from the kiosk, and the trainer is told so.
+      expect(result.revoked).toBe(false);
+      expect(result.problem?.message).toContain('from this kiosk only');
+      expect((await ok<Listed>('accounts.list')).accounts.map((a) => a.platform)).not.toContain(account.platform);
+      const started = await ok<Started>('accounts.beginConnect', { platform: account.platform });
+      expect(new URL(started.authorizeUrl).hostname).toBe('127.0.0.1');
+      expect((await consent(started.authorizeUrl)).status).toBe(200);
+      expect(await ok<AccountHealth>('accounts.finishConnect', { flowId: started.flowId })).toMatchObject({ ...account, status: 'healthy', simulated: true });
+    }
   });
 
   it('disconnects the demo Bluesky account, ending its session, and connects it again with the demo app password', async () => {

@@ -1,0 +1,42 @@
+// Connecting a Facebook Page (platform-apis.md §6.1, §6.2): Facebook Login (meta-login.ts), then
+// the Pages the person manages. The account is the Page (its id and name); what is stored for it
+// is the ~60-day user token, from which the Facebook adapter reads the Page token for each job
+// (and which the upload session itself needs), so no Page token is kept. Only Pages where the
+// person has the CREATE_CONTENT task are offered. Meta has no refresh token and §6 names no
+// revoke call: the token is reconnected before it runs out, and disconnect removes the kiosk's copy.
+import { AirlockError } from '../../../common/errors.ts';
+import type { OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
+import { managedPages, META_REDIRECT_PATH, META_REDIRECT_PORT, metaAuthorizeUrl, metaSignIn } from './meta-login.ts';
+import { FACEBOOK_HOSTS, FACEBOOK_LOGIN_HOST, FACEBOOK_PATHS, FACEBOOK_SCOPES } from './protocol.ts';
+
+export const facebookConnect: OAuthDescriptor = {
+  kind: 'oauth',
+  platform: 'facebook',
+  label: 'Facebook',
+  needsInstance: false,
+  defaultEndpoints: { authOrigin: `https://${FACEBOOK_LOGIN_HOST}`, apiOrigin: `https://${FACEBOOK_HOSTS.graph}` },
+  redirectPath: META_REDIRECT_PATH,
+  redirectPort: META_REDIRECT_PORT,
+  // §6.1 names no PKCE for Facebook Login; the app secret and the checked state protect the code.
+  challenge: 'base64url',
+  app: 'provisioned',
+  appKey: () => 'facebook',
+
+  authorizeUrl: (ctx, app, request) => metaAuthorizeUrl(ctx, app, request, FACEBOOK_SCOPES),
+
+  async exchange(ctx, app, grant) {
+    const credentials = await metaSignIn(ctx, app, grant, 'Facebook', FACEBOOK_SCOPES);
+    const pages = await managedPages(ctx, credentials.accessToken, 'id,name,tasks', 'Facebook');
+    const postable = pages.filter((p) => Array.isArray(p.tasks) && p.tasks.includes('CREATE_CONTENT'));
+    if (postable.length === 0) {
+      throw new AirlockError(
+        'accounts.nothing-to-connect',
+        pages.length === 0
+          ? 'The person who signed in to Facebook does not manage any Page, so there is nothing Airlock could post to. Sign in as someone who manages the Page.'
+          : 'The person who signed in to Facebook may not create content on any of their Pages, so there is nothing Airlock could post to. Ask the Page\'s admin for the "create content" task.',
+        `${FACEBOOK_PATHS.myAccounts} listed ${pages.length} Page(s), none with the CREATE_CONTENT task`,
+      );
+    }
+    return postable.map((p) => ({ accountId: String(p.id), displayName: typeof p.name === 'string' && p.name.trim() ? p.name.trim() : `Facebook Page ${String(p.id)}`, credentials }));
+  },
+};
