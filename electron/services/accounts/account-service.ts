@@ -320,7 +320,7 @@ export class AccountService {
           const label = PLATFORM_LABELS[input.platform];
           throw new AirlockError(
             'accounts.revoke-unsupported',
-            `${label} gives apps no way to end a sign-in, so Airlock removed it from this kiosk only. To end it at ${label} too, remove Airlock from the account's connected apps in ${label}'s settings.`,
+            `Airlock does not end ${label} sign-ins at ${label}, so it removed this one from this kiosk only. To end it there too, remove Airlock from the account's connected apps in ${label}'s settings.`,
             `the platform notes name no revoke endpoint for ${row.platform}; the keychain entry and the row were removed`,
           );
         }

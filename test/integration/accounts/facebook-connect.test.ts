@@ -162,7 +162,7 @@ describe('connecting a Facebook Page', () => {
   it('disconnects: removes the keychain entry and the row, and says Facebook itself was not asked', async () => {
     const result = await kiosk.ok<{ removed: true; revoked: boolean; problem: { message: string; detail: string } | null }>('accounts.disconnect', { platform: 'facebook', accountId: COUNCIL.id });
     expect(result.revoked).toBe(false);
-    expect(result.problem?.message).toContain('removed it from this kiosk only');
+    expect(result.problem?.message).toContain('removed this one from this kiosk only');
     const keys = await kiosk.keychainKeys();
     expect(keys).not.toContain(`account:facebook:${COUNCIL.id}:credentials`);
     expect(keys).toContain('app:facebook:client-credentials');

@@ -116,7 +116,7 @@ describe('connecting an Instagram account', () => {
     expect((await kiosk.ok<{ accounts: AccountHealth[] }>('accounts.list')).accounts[0]).toMatchObject({ accountId: HARBOUR.id, status: 'expiring' });
     const result = await kiosk.ok<{ revoked: boolean; problem: { message: string } | null }>('accounts.disconnect', { platform: 'instagram', accountId: HARBOUR.id });
     expect(result.revoked).toBe(false);
-    expect(result.problem?.message).toContain('Instagram gives apps no way to end a sign-in');
+    expect(result.problem?.message).toContain('Airlock does not end Instagram sign-ins at Instagram');
     expect(await storedAccounts(kiosk)).toEqual([]);
     expect(await kiosk.keychainKeys()).toContain('app:facebook:client-credentials');
     expect(await accountIds(kiosk)).toEqual([]);

@@ -132,7 +132,7 @@ describe('connecting LinkedIn', () => {
     const creds = await kiosk.core.vault.loadAccountCredentials('linkedin', HARBOUR.urn);
     const result = await kiosk.ok<{ removed: true; revoked: boolean; problem: { message: string; detail: string } | null }>('accounts.disconnect', { platform: 'linkedin', accountId: HARBOUR.urn });
     expect(result.revoked).toBe(false);
-    expect(result.problem?.message).toContain('removed it from this kiosk only');
+    expect(result.problem?.message).toContain('removed this one from this kiosk only');
     expect(result.problem?.detail).toContain('accounts.revoke-unsupported');
     const keys = await kiosk.keychainKeys();
     expect(keys).not.toContain(`account:linkedin:${encodeURIComponent(HARBOUR.urn)}:credentials`);
