@@ -294,6 +294,8 @@ export const ConnectablePlatform = z.object({
   needsInstance: z.boolean(),
   appCredentials: z.boolean().nullable(),
   defaultService: z.string().nullable(),
+  /** false when Disconnect only removes the sign-in from the kiosk: Airlock does not ask the platform to end it. */
+  endsSignIn: z.boolean(),
 });
 export type ConnectablePlatform = z.infer<typeof ConnectablePlatform>;
 

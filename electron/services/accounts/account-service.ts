@@ -45,6 +45,8 @@ export interface ConnectablePlatform {
   /** For provisioned apps: whether IT has stored the app credentials. */
   appCredentials: boolean | null;
   defaultService: string | null;
+  /** false when Disconnect only removes the sign-in from the kiosk (no revoke at the platform). */
+  endsSignIn: boolean;
 }
 
 export interface ConnectStarted {
@@ -175,6 +177,7 @@ export class AccountService {
         needsInstance: d?.kind === 'oauth' ? d.needsInstance : false,
         appCredentials: null,
         defaultService: d?.kind === 'app-password' ? d.defaultService : null,
+        endsSignIn: d !== undefined && (d.kind === 'app-password' || d.revoke !== undefined),
       };
     });
   }

@@ -31,6 +31,7 @@ export function AccountsScreen() {
   const [result, setResult] = useState<{ name: string; value: Disconnected } | { name: string; error: AirlockErrorValue } | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const endsSignIn = useCallback((platform: string) => (state.phase === 'ready' ? (state.value.platforms.find((p) => p.platform === platform)?.endsSignIn ?? true) : true), [state]);
   const labelOf = useCallback((platform: string) => (state.phase === 'ready' ? (state.value.platforms.find((p) => p.platform === platform)?.label ?? platform) : platform), [state]);
 
   const disconnect = (account: AccountHealth) => {
@@ -228,7 +229,7 @@ export function AccountsScreen() {
             </>
           }
         >
-          <p>{t('accounts.disconnect.explain', { platform: labelOf(confirm.platform) })}</p>
+          <p>{t(endsSignIn(confirm.platform) ? 'accounts.disconnect.explain' : 'accounts.disconnect.explainLocal', { platform: labelOf(confirm.platform) })}</p>
         </Dialog>
       ) : null}
     </section>

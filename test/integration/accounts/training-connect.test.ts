@@ -52,6 +52,8 @@ describe('connecting accounts in training mode', () => {
     for (const platform of ['tiktok', 'x', 'youtube', 'linkedin', 'facebook', 'instagram']) {
       expect(listed.platforms.find((p) => p.platform === platform)).toMatchObject({ method: 'oauth', appCredentials: true });
     }
+    // The Disconnect dialog says which platforms Airlock asks to end the sign-in.
+    expect(listed.platforms.filter((p) => !p.endsSignIn).map((p) => p.platform).sort()).toEqual(['facebook', 'instagram', 'linkedin']);
     expect(listed.accounts.map((a) => a.platform).sort()).toEqual(['bluesky', 'facebook', 'instagram', 'linkedin', 'mastodon', 'tiktok', 'x', 'youtube']);
   });
 
