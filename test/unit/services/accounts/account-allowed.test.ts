@@ -5,6 +5,7 @@ import { accountAllowed } from '../../../../electron/services/accounts/account-a
 describe('accountAllowed', () => {
   const tiktok = { accountId: 'open-harbour', displayName: 'Harbour City (@harbourcity)' };
   const mastodon = { accountId: '10923', displayName: 'Harbour News (@news@social.harbour.example)' };
+  const linkedin = { accountId: 'urn:li:organization:4200042', displayName: 'Harbour City Council' };
 
   it.each([
     [['@harbourcity'], tiktok],
@@ -14,6 +15,9 @@ describe('accountAllowed', () => {
     [['@news@social.harbour.example'], mastodon],
     [['10923'], mastodon],
     [['@harbour.bsky.social'], { accountId: 'did:plc:abc', displayName: '@harbour.bsky.social' }],
+    // A LinkedIn organisation by its full URN or its number alone.
+    [['urn:li:organization:4200042'], linkedin],
+    [['4200042'], linkedin],
   ])('allows %j', (allowed, account) => {
     expect(accountAllowed(allowed, account)).toBe(true);
   });
@@ -28,6 +32,9 @@ describe('accountAllowed', () => {
     // A nickname is the owner's to choose; only the real handle at the end counts.
     [['@harbourcity'], { accountId: 'open-evil', displayName: 'Evil (@harbourcity) (@evil)' }],
     [['Harbour City'], { accountId: 'UCabc', displayName: 'Harbour City' }],
+    [['420004'], linkedin],
+    [['urn:li:organization:4200043'], linkedin],
+    [['Harbour City Council'], linkedin],
   ])('refuses %j', (allowed, account) => {
     expect(accountAllowed(allowed, account)).toBe(false);
   });
