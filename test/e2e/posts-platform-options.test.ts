@@ -1,8 +1,9 @@
 // The post editor's TikTok and YouTube settings in Chromium through the browser shell, with a
 // TikTok simulator account connected (tokens in a real Secret Service): the editor offers exactly
 // the audiences the account allows (creator_info), names the account and its longest video, says
-// plainly when the account cannot post now and when TikTok has not audited the app, and YouTube
-// asks who may watch the video, holding back submission until someone chooses.
+// plainly when the account cannot post now and when TikTok has not audited the app, YouTube
+// asks who may watch the video, holding back submission until someone chooses, and Facebook
+// offers a Reel for a vertical video.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'airlock-e2e-post-options-'));
   const policyPath = path.join(dir, 'policy.json');
-  await writeFile(policyPath, JSON.stringify({ policyVersion: 1, organisation: 'Harbour City Council', platforms: ['tiktok', 'youtube'], approval: { twoPerson: false } }));
+  await writeFile(policyPath, JSON.stringify({ policyVersion: 1, organisation: 'Harbour City Council', platforms: ['tiktok', 'youtube', 'facebook'], approval: { twoPerson: false } }));
   core = await openCore({
     shell: 'browser',
     version: '0.0.0-test',
@@ -147,6 +148,25 @@ describe('the editor\'s TikTok and YouTube settings', () => {
     await page.getByTestId('preview-youtube').getByText('Who can watch it on YouTube: Anyone with the link (unlisted)').waitFor();
     expect(await seriousA11yProblems()).toEqual([]);
     await leaveEditor();
+  });
+
+  it('offers a Facebook Reel, explains what a Reel must be, and saves the choice with the post', async () => {
+    await newPost(['Facebook']);
+    const format = page.getByLabel('How it goes on the Facebook Page');
+    expect(await format.inputValue()).toBe('post');
+    expect(await format.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['post', 'reel']);
+    await format.selectOption('reel');
+    await page.getByText('A Reel is one vertical 9:16 video of 3 to 90 seconds').waitFor();
+    // The seeded video is 720 × 1280 and 5 seconds: a Reel as it is.
+    const submit = page.getByRole('button', { name: 'Submit for approval' });
+    await expect.poll(() => submit.isEnabled()).toBe(true);
+    await page.screenshot({ path: await artifactPath('editor-facebook-reel.png'), fullPage: true });
+    expect(await seriousA11yProblems()).toEqual([]);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    const saved = async () => (await core.store.call('posts.list', { limit: 20, offset: 0 })).map((row) => JSON.parse(String(row.options_json)) as Record<string, unknown>);
+    await expect.poll(saved).toContainEqual({ facebook: { format: 'reel' } });
+    await page.getByRole('button', { name: '← Back to posts' }).click();
+    await page.getByRole('heading', { name: 'Posts' }).waitFor();
   });
 
   it('says plainly when TikTok says the account cannot post right now', async () => {

@@ -5,6 +5,11 @@
 // the rest sent), then is published on the Page with the file handle on graph-video; a photo is
 // a multipart post to the Page's photos; text alone goes to its feed. The session and handle
 // are checkpointed, and a post whose answer was lost is found on the Page before it is sent again.
+// A video can instead go out as a Reel (§6.3, `options.facebook.format: 'reel'`): started on the
+// Page's `video_reels` with the Page token, the bytes sent to rupload at an `offset` (after an
+// interruption, from what the video's status says arrived), finished as PUBLISHED with the
+// caption as its description, and its status read until it is published. The video id is
+// checkpointed, and after a crash the status says whether the Reel was already finished.
 import { Readable } from 'node:stream';
 import type { AccountCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
@@ -17,12 +22,18 @@ import { parseRetryAfter, TransientFailure } from '../retry.ts';
 import { fileRange } from '../youtube/adapter.ts';
 import { GraphClient } from './graph-client.ts';
 import { FACEBOOK_LIMITS, FACEBOOK_PATHS, FACEBOOK_PHOTO_TYPES, facebookVideoBase, GRAPH_CODES } from './protocol.ts';
+import { REELS_PATHS, reelsUploadBase, type ReelStatus } from './reels-protocol.ts';
+import { facebookFormat, reelIssues } from './rules.ts';
 
 export const FACEBOOK_REQUESTER = 'publish:facebook';
 
 export interface FacebookAdapterOptions extends BearerAdapterOptions {
   /** Bytes read from the library at a time while the file streams. Default 256 KiB. */
   pieceBytes?: number;
+  /** Between reads of a finished Reel's status. Default 5 s. */
+  reelPollIntervalMs?: number;
+  /** Status reads before a Reel still processing ends the job, to be looked at again later. Default 60. */
+  reelMaxPolls?: number;
 }
 
 /** What the job keeps between attempts (through `context.checkpoint`); never a token. */
@@ -34,10 +45,12 @@ export interface FacebookJobState {
   handle: string | null;
   /** Set just before the post is first sent: from then on it may exist. */
   postingSince: number | null;
+  /** A Reel (§6.3): its video id once started, the file size, and whether every byte arrived. */
+  reel: { videoId: string; total: number; uploaded: boolean } | null;
   result?: PublishResult;
 }
 
-type Settings = ReturnType<typeof bearerSettings> & { pieceBytes: number };
+type Settings = ReturnType<typeof bearerSettings> & { pieceBytes: number; reelPollIntervalMs: number; reelMaxPolls: number };
 
 const errors = publishErrors('facebook', 'Facebook');
 
@@ -94,7 +107,24 @@ export function classifyGraph(errs: PublishErrors, label: string, place: string,
   return errs.make('refused', `${label} did not accept the post. Nothing was published. Ask IT to look at the details.`, detail, 'fix');
 }
 
+/**
+ * rupload answers failures in its own shape, `{debug_info:{retriable, type, message}}` (§6.3,
+ * §6.4 [S]): a video it no longer knows needs a new start (the type it names then is not
+ * documented; `NotFoundError` is the simulator's); otherwise it says whether to retry.
+ */
+function ruploadFailure(answer: Answer, what: string): Error | null {
+  const body = parseJson(answer.raw);
+  const info = isRecord(body) && isRecord(body.debug_info) ? body.debug_info : null;
+  if (!info) return null;
+  const detail = `${what} answered HTTP ${answer.status}: ${clip(String(info.type ?? ''), 60)} ${clip(String(info.message ?? ''))}`;
+  if (info.type === 'NotFoundError') return new SessionLost(detail);
+  if (info.retriable === true || answer.status >= 500) return new TransientFailure(errors.unavailable(detail));
+  return errors.make('refused', 'Facebook did not accept the video for the Reel. Nothing was published. Ask IT to look at the details.', detail, 'fix');
+}
+
 export function classifyGraphAnswer(answer: Answer, what: string, nowMs: number): Error {
+  const rupload = ruploadFailure(answer, what);
+  if (rupload) return rupload;
   return classifyGraph(errors, 'Facebook', 'this Page', answer, what, nowMs, (f) => (f.subcode === 1363130 ? new SessionLost(f.detail) : null));
 }
 
@@ -106,7 +136,28 @@ function readState(raw: Record<string, unknown>): FacebookJobState {
     total: Number.isSafeInteger(raw.total) ? (raw.total as number) : 0,
     handle: typeof raw.handle === 'string' ? raw.handle : null,
     postingSince: Number.isSafeInteger(raw.postingSince) ? (raw.postingSince as number) : null,
+    reel: readReel(raw.reel),
     ...(result ? { result } : {}),
+  };
+}
+
+function readReel(raw: unknown): FacebookJobState['reel'] {
+  if (!isRecord(raw) || typeof raw.videoId !== 'string' || !/^\d+$/.test(raw.videoId) || !Number.isSafeInteger(raw.total)) return null;
+  return { videoId: raw.videoId, total: raw.total as number, uploaded: raw.uploaded === true };
+}
+
+/** §6.3 step 4 [S]: the parts of `status` Airlock reads, or null when the answer lacks them. */
+function readReelStatus(body: unknown): ReelStatus | null {
+  const status = isRecord(body) && isRecord(body.status) ? body.status : null;
+  if (!status || typeof status.video_status !== 'string') return null;
+  const phase = (name: string) => (isRecord(status[name]) ? (status[name] as Record<string, unknown>) : {});
+  const upload = phase('uploading_phase');
+  const bytes = Number(upload.bytes_transferred ?? 0);
+  return {
+    video_status: status.video_status as ReelStatus['video_status'],
+    uploading_phase: { status: String(upload.status ?? 'not_started') as ReelStatus['uploading_phase']['status'], bytes_transferred: Number.isSafeInteger(bytes) ? bytes : -1 },
+    processing_phase: { status: String(phase('processing_phase').status ?? 'not_started') as ReelStatus['processing_phase']['status'] },
+    publishing_phase: { status: String(phase('publishing_phase').status ?? 'not_started') as ReelStatus['publishing_phase']['status'] },
   };
 }
 
@@ -135,6 +186,7 @@ class FacebookPublishJob {
     const media = this.#media();
     const state = readState(await this.#context.checkpoint.load());
     if (state.result) return state.result;
+    if (this.#isReel()) return this.#publishReel(state, media!);
     if (media?.kind === 'video' && state.postingSince === null && !state.handle) {
       try {
         await this.#upload(state, media);
@@ -153,18 +205,34 @@ class FacebookPublishJob {
     const state = readState(await this.#context.checkpoint.load());
     if (state.result) return state.result;
     if (state.postingSince === null) return null;
+    if (state.reel) {
+      // Finished and published: done. Finished and still processing: publish() sees it before finishing again.
+      const status = await this.#reelStatus(state.reel.videoId, await this.#page());
+      return status.publishing_phase.status === 'complete' ? this.#finish(state, this.#reelResult(state.reel.videoId)) : null;
+    }
     const found = await this.#findPosted(state, this.#request.media[0] ?? null);
     return found ? this.#finish(state, found) : null;
   }
 
   #media(): PublishMedia | null {
     const fix = (code: string, message: string, detail: string) => errors.make(code, message, detail, 'fix');
+    if (this.#isReel()) {
+      const [problem] = reelIssues(this.#request.media);
+      if (problem) throw fix(problem.code.replace(/^facebook\./, ''), problem.message, `Reel: ${this.#request.media.map((m) => `${m.kind} ${m.width ?? '?'}x${m.height ?? '?'} ${m.durationMs ?? '?'} ms`).join(', ') || 'no media'}`);
+    }
     const m = oneMediaOrText(this.#request, errors, 'Facebook', 'a Facebook Page');
     if (!m) return null;
     if (m.kind === 'video' && m.bytes > FACEBOOK_LIMITS.videoMaxBytes) throw fix('video-too-large', "The video is larger than Facebook's limit of 10 GB.", `${m.bytes} bytes`);
     if (m.kind === 'image' && m.bytes > FACEBOOK_LIMITS.photoMaxBytes) throw fix('photo-too-large', 'Facebook takes photos of up to 10 MB. This photo is larger.', `${m.bytes} bytes`);
     if (m.kind === 'image' && !(FACEBOOK_PHOTO_TYPES as readonly string[]).includes(m.contentType)) throw fix('photo-format', 'Facebook does not take photos in this format.', `content type ${m.contentType}`);
     return m;
+  }
+
+  /** Whether the post goes on the Page as a Reel (§6.3); an unknown choice is refused. */
+  #isReel(): boolean {
+    const format = facebookFormat(isRecord(this.#request.options) ? this.#request.options : {});
+    if (format === null) throw errors.make('format-unknown', 'The post does not say whether it goes on the Facebook Page as a post or as a Reel. Edit the post and choose.', `options.format ${clip(String(this.#request.options.format), 40)}`, 'fix');
+    return format === 'reel';
   }
 
   #progress(phase: 'uploading' | 'processing' | 'creating', bytes: number, force = false): void {
@@ -329,6 +397,122 @@ class FacebookPublishJob {
     await this.#save({ ...state, result });
     return result;
   }
+
+  // ---- Reels (§6.3) ---------------------------------------------------------------------------
+
+  async #publishReel(state: FacebookJobState, media: PublishMedia): Promise<PublishResult> {
+    const pageToken = await this.#page();
+    if (state.postingSince === null && !state.reel?.uploaded) {
+      try {
+        await this.#reelUpload(state, media, pageToken);
+      } catch (err) {
+        if (!(err instanceof SessionLost)) throw err;
+        // Nothing is published before finish: a new video id is safe, once.
+        state.reel = null;
+        await this.#save(state);
+        await this.#reelUpload(state, media, pageToken);
+      }
+    }
+    return this.#reelFinish(state, media, pageToken);
+  }
+
+  /** Steps 1–2: a video id for the Page, then the bytes to rupload from `offset`. */
+  async #reelUpload(state: FacebookJobState, media: PublishMedia, pageToken: string): Promise<void> {
+    let fresh = false;
+    if (!state.reel || state.reel.total !== media.bytes) {
+      this.#progress('uploading', 0, true);
+      const answer = await this.#graph({ method: 'POST', url: `${this.#apiBase}${REELS_PATHS.reels(this.#pageId)}`, what: 'POST /{page-id}/video_reels (start)', upload: formUpload(new URLSearchParams({ upload_phase: 'start' })) }, pageToken);
+      const body = parseJson(answer.raw);
+      const videoId = isRecord(body) && typeof body.video_id === 'string' && /^\d{1,32}$/.test(body.video_id) ? body.video_id : null;
+      if (!videoId) throw errors.make('bad-response', 'Facebook did not start the Reel upload as expected. Nothing was published; Airlock will try again later.', 'POST /{page-id}/video_reels (start): answer lacks video_id', 'retry');
+      state.reel = { videoId, total: media.bytes, uploaded: false };
+      await this.#save(state);
+      fresh = true;
+    }
+    const reel = state.reel;
+    const url = `${reelsUploadBase(this.#apiBase)}${REELS_PATHS.upload(reel.videoId)}`;
+    const uploaded = async () => {
+      reel.uploaded = true;
+      await this.#save(state);
+      this.#progress('uploading', reel.total, true);
+    };
+    await this.#api.retrying(async (attempt) => {
+      // After any failure, ask how much arrived before sending the rest.
+      let offset = 0;
+      if (attempt > 1 || !fresh) {
+        const status = await this.#reelStatus(reel.videoId, pageToken);
+        if (status.uploading_phase.status === 'complete') return uploaded();
+        offset = status.uploading_phase.bytes_transferred;
+        if (!Number.isSafeInteger(offset) || offset < 0 || offset >= reel.total) {
+          throw errors.make('upload-out-of-step', 'Facebook and Airlock disagree about how much of the video has arrived, so Airlock stopped. Send the post again.', `GET /{video-id}?fields=status: bytes_transferred ${offset} of ${reel.total}`, 'retry');
+        }
+      }
+      this.#progress('uploading', offset, true);
+      const bytes = reel.total - offset;
+      const answer = await this.#api.once({
+        method: 'POST',
+        url,
+        what: `POST rupload /video-upload/{video-id} from byte ${offset}`,
+        anonymous: true,
+        upload: () => ({
+          body: fileRange(media.path, offset, bytes, this.#s.pieceBytes, (read) => this.#progress('uploading', offset + read)),
+          headers: { Authorization: `OAuth ${pageToken}`, offset: String(offset), file_size: String(reel.total), 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes) },
+        }),
+      });
+      const body = parseJson(answer.raw);
+      if (!isRecord(body) || body.success !== true) throw new TransientFailure(errors.unavailable('POST rupload: answer lacks success'));
+      return uploaded();
+    });
+  }
+
+  /** Step 3, sent once: published with the caption as its description; then step 4 until it is out. */
+  async #reelFinish(state: FacebookJobState, media: PublishMedia, pageToken: string): Promise<PublishResult> {
+    const reel = state.reel!;
+    const earlier = state.postingSince !== null;
+    state.postingSince ??= this.#s.now();
+    await this.#save(state);
+    this.#progress('creating', media.bytes, true);
+    let attempts = earlier ? 1 : 0;
+    const beforeAttempt = async () => {
+      if (attempts++ > 0) {
+        const status = await this.#reelStatus(reel.videoId, pageToken);
+        if (status.publishing_phase.status !== 'not_started') throw new AlreadyPosted(this.#reelResult(reel.videoId));
+      }
+    };
+    const form = new URLSearchParams({ upload_phase: 'finish', video_id: reel.videoId, video_state: 'PUBLISHED', description: this.#request.caption });
+    try {
+      await this.#graph({ method: 'POST', url: `${this.#apiBase}${REELS_PATHS.reels(this.#pageId)}`, what: 'POST /{page-id}/video_reels (finish)', upload: formUpload(form), beforeAttempt }, pageToken);
+    } catch (err) {
+      if (!(err instanceof AlreadyPosted)) throw err;
+    }
+    for (let polls = 1; ; polls++) {
+      const status = await this.#reelStatus(reel.videoId, pageToken);
+      if (status.publishing_phase.status === 'complete') return this.#finish(state, this.#reelResult(reel.videoId));
+      if (status.video_status === 'error' || status.processing_phase.status === 'error' || status.publishing_phase.status === 'error') {
+        // Not published: a retry starts with a new video.
+        await this.#save({ ...state, reel: null, postingSince: null });
+        throw errors.make('processing-failed', 'Facebook could not prepare the video as a Reel, so nothing was published. Check that it is a vertical video of 3 to 90 seconds, then send the post again.', `Reel ${reel.videoId}: video_status ${status.video_status}, processing ${status.processing_phase.status}, publishing ${status.publishing_phase.status}`, 'fix');
+      }
+      if (polls >= this.#s.reelMaxPolls) {
+        throw errors.make('still-processing', 'Facebook is still preparing the Reel. Airlock will check again later; it will not be published twice.', `Reel ${reel.videoId} still ${status.video_status} after ${polls} reads`, 'retry');
+      }
+      this.#progress('processing', media.bytes, true);
+      await this.#s.retry.sleep(this.#s.reelPollIntervalMs, this.#context.signal);
+    }
+  }
+
+  /** Step 4: `GET /{video-id}?fields=status`; a video Facebook let expire needs a new start. */
+  async #reelStatus(videoId: string, pageToken: string): Promise<ReelStatus> {
+    const answer = await this.#graph({ method: 'GET', url: `${this.#apiBase}${REELS_PATHS.video(videoId)}?fields=status`, what: 'GET /{video-id}?fields=status' }, pageToken);
+    const status = readReelStatus(parseJson(answer.raw));
+    if (!status) throw errors.make('bad-response', 'Facebook sent an answer Airlock could not read. Airlock will try again later.', 'GET /{video-id}?fields=status: answer lacks status.video_status', 'retry');
+    if (status.video_status === 'expired') throw new SessionLost(`Reel ${videoId}: video_status expired`);
+    return status;
+  }
+
+  #reelResult(videoId: string): PublishResult {
+    return { remoteId: videoId, url: `https://www.facebook.com/reel/${videoId}`, outcome: 'published' };
+  }
 }
 
 /** A small urlencoded form as an upload body, opened afresh for each attempt. */
@@ -338,7 +522,7 @@ export function formUpload(form: URLSearchParams): BearerRequest['upload'] {
 }
 
 export function createFacebookAdapter(options: FacebookAdapterOptions = {}): PlatformAdapter {
-  const settings: Settings = { ...bearerSettings(options, errors.aborted), pieceBytes: options.pieceBytes ?? 256 * 1024 };
+  const settings: Settings = { ...bearerSettings(options, errors.aborted), pieceBytes: options.pieceBytes ?? 256 * 1024, reelPollIntervalMs: options.reelPollIntervalMs ?? 5_000, reelMaxPolls: options.reelMaxPolls ?? 60 };
   const refreshes = new Map<string, Promise<AccountCredentials>>();
   const guard = <T>(context: PublishContext, work: () => Promise<T>): Promise<T> =>
     guardJob(context, errors.aborted, work, (err) =>

@@ -1,15 +1,50 @@
 // Facebook Page post rules (platform-apis.md §6.2 and the Page video and photo references): text
 // of at most 63,206 characters, and at most one photo (up to 10 MB) or one video (up to 10 GB
-// and 240 minutes), as Airlock posts them.
-import type { PostFacts, RuleIssue } from '../post-rules.ts';
+// and 240 minutes), as Airlock posts them. A post can instead be a Reel (§6.3,
+// `options.facebook.format: 'reel'`): one vertical 9:16 video of 3 to 90 seconds, at least
+// 540 × 960 pixels.
+import type { PostFacts, PostMediaFacts, RuleIssue } from '../post-rules.ts';
 import { FACEBOOK_LIMITS } from './protocol.ts';
+import { FACEBOOK_FORMATS, REELS_LIMITS, type FacebookFormat } from './reels-protocol.ts';
 
 const PHOTO_FORMATS = ['jpeg', 'jpg', 'png', 'gif', 'bmp', 'tiff'];
+
+/** How the post goes on the Page (`options.facebook.format`): a post unless a Reel is chosen; null for an unknown value. */
+export function facebookFormat(options: Record<string, unknown> | undefined): FacebookFormat | null {
+  const value = options?.format;
+  if (value === undefined || value === null || value === '') return 'post';
+  return (FACEBOOK_FORMATS as readonly unknown[]).includes(value) ? (value as FacebookFormat) : null;
+}
+
+/** The Reel rules (§6.3) for the post's one video; what is not yet known about it is checked again before upload. */
+export function reelIssues(media: readonly Pick<PostMediaFacts, 'kind' | 'width' | 'height' | 'durationMs'>[]): RuleIssue[] {
+  const issue = (code: string, message: string): RuleIssue => ({ field: 'media', code, message });
+  if (media.length !== 1 || media[0]!.kind !== 'video') return [issue('facebook.reel-one-video', 'A Facebook Reel needs exactly one video.')];
+  const v = media[0]!;
+  const out: RuleIssue[] = [];
+  if (v.durationMs !== null && v.durationMs < REELS_LIMITS.minMs) out.push(issue('facebook.reel-too-short', 'A Facebook Reel must be at least 3 seconds long.'));
+  if (v.durationMs !== null && v.durationMs > REELS_LIMITS.maxMs) out.push(issue('facebook.reel-too-long', 'A Facebook Reel can be at most 90 seconds long. Post a longer video as a normal Page video.'));
+  if (v.width !== null && v.height !== null && v.width > 0 && v.height > 0) {
+    if (Math.abs(v.width / v.height - REELS_LIMITS.aspect) > REELS_LIMITS.aspectTolerance * REELS_LIMITS.aspect) {
+      out.push(issue('facebook.reel-aspect', `A Facebook Reel must be a vertical 9:16 video; this one is ${v.width} × ${v.height}. Post it as a normal Page video instead.`));
+    } else if (v.width < REELS_LIMITS.minWidth || v.height < REELS_LIMITS.minHeight) {
+      out.push(issue('facebook.reel-too-small', `A Facebook Reel must be at least 540 × 960 pixels; this one is ${v.width} × ${v.height}.`));
+    }
+  }
+  return out;
+}
 
 export function checkFacebook(facts: PostFacts) {
   const used = Array.from(facts.caption).length;
   const errors: RuleIssue[] = [];
   const issue = (field: string, code: string, message: string): RuleIssue => ({ field, code, message });
+  const format = facebookFormat(facts.options.facebook);
+  if (format === null) errors.push(issue('options.facebook.format', 'facebook.format-unknown', 'Choose how this goes on the Facebook Page: as a post or as a Reel.'));
+  if (format === 'reel') {
+    if (used > FACEBOOK_LIMITS.messageMaxChars) errors.push(issue('caption', 'facebook.too-long', `Facebook allows ${FACEBOOK_LIMITS.messageMaxChars} characters; this text has ${used}.`));
+    errors.push(...reelIssues(facts.media));
+    return { counters: [{ label: 'characters', used, limit: FACEBOOK_LIMITS.messageMaxChars }], errors, warnings: [] };
+  }
   if (used > FACEBOOK_LIMITS.messageMaxChars) errors.push(issue('caption', 'facebook.too-long', `Facebook allows ${FACEBOOK_LIMITS.messageMaxChars} characters; this text has ${used}.`));
   if (facts.media.length === 0 && !facts.caption.trim()) errors.push(issue('caption', 'facebook.empty', 'A Facebook post needs text, a photo or a video.'));
   if (facts.media.length > 1) errors.push(issue('media', 'facebook.one-media', 'Airlock posts one photo or one video to a Facebook Page at a time.'));

@@ -16,8 +16,9 @@ import { FaultQueue, listenOnLoopback, stopServer } from '../simulator-server.ts
 import { META_REDIRECT_PATH, META_REDIRECT_PORT } from './meta-login.ts';
 import { FACEBOOK_LIMITS, FACEBOOK_SCOPES, GRAPH_CODES, GRAPH_VERSION, graphError, INSTAGRAM_SCOPES } from './protocol.ts';
 import { loginEndpoint, MetaLogin, sendLoginReply, type LoginEndpoint } from './simulator-login.ts';
+import { isReelsEndpoint, ReelsSimulation, type ReelsEndpoint, type ReelUploadView } from './simulator-reels.ts';
 
-export type FacebookEndpoint = 'page' | 'start' | 'transfer' | 'offset' | 'publish' | 'videos' | 'photo' | 'photos' | 'feed-post' | 'feed' | LoginEndpoint;
+export type FacebookEndpoint = 'page' | 'start' | 'transfer' | 'offset' | 'publish' | 'videos' | 'photo' | 'photos' | 'feed-post' | 'feed' | LoginEndpoint | ReelsEndpoint;
 
 /** The Meta app's Valid OAuth Redirect URI, as IT registers it (meta-login.ts). */
 export const META_REDIRECT_URI = `http://127.0.0.1:${META_REDIRECT_PORT}${META_REDIRECT_PATH}`;
@@ -60,12 +61,14 @@ export interface FacebookSimulatorOptions {
   /** §6.1: long-lived user tokens last about 60 days. */
   userTokenSeconds?: number;
   faults?: FacebookFault[];
+  /** Status reads a published Reel stays processing (§6.3 step 4, simulator-reels.ts). Default 1. */
+  reelProcessingPolls?: number;
 }
 
 export interface FacebookPostView {
   id: string;
   pageId: string;
-  kind: 'video' | 'photo' | 'text';
+  kind: 'video' | 'photo' | 'text' | 'reel';
   message: string;
   title: string | null;
   sizeBytes: number;
@@ -105,6 +108,8 @@ export interface FacebookSimulator {
   requests(): FacebookRequestRecord[];
   /** Upload sessions: bytes received of the total, and whether a handle was given. */
   sessions(): { received: number; total: number; done: boolean }[];
+  /** Reels uploads (§6.3): bytes received of the file size, and whether the Reel was finished. */
+  reelUploads(): ReelUploadView[];
 }
 
 interface Session {
@@ -189,6 +194,7 @@ class Simulation implements FacebookSimulator {
   readonly #sessions = new Map<string, Session>();
   readonly #posts: FacebookPostView[] = [];
   readonly #requests: FacebookRequestRecord[] = [];
+  readonly #reels: ReelsSimulation;
 
   constructor(options: FacebookSimulatorOptions) {
     this.#clock = options.clock ?? systemClock;
@@ -197,6 +203,17 @@ class Simulation implements FacebookSimulator {
     this.#pages = seeds.map((p, i) => ({ id: p.id ?? String(100_000_000_000_000 + Math.floor(Math.random() * 1e12)), name: p.name ?? (i === 0 ? 'City Council' : `Page ${i + 1}`), tasks: p.tasks ?? ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'] }));
     this.#userTokens = new GraphUserTokens(() => this.#now(), options.userTokenSeconds);
     for (const fault of options.faults ?? []) this.injectFault(fault);
+    this.#reels = new ReelsSimulation(
+      {
+        origin: () => this.origin,
+        now: () => this.#now(),
+        isPage: (id) => this.#pages.some((p) => p.id === id),
+        checkPageToken: (token, pageId, denied) => this.#pageToken(token, pageId, denied, true),
+        addPost: ({ id, ...post }) => Object.assign(this.#add(post), { id }),
+        takeFault: (endpoint) => this.#faults.take((f) => f.endpoint === undefined || f.endpoint === endpoint),
+      },
+      { processingPolls: options.reelProcessingPolls ?? 1 },
+    );
     this.appSecret = options.appSecret ?? randomBytes(16).toString('hex');
     this.#login = new MetaLogin({
       appId: this.appId,
@@ -257,6 +274,10 @@ class Simulation implements FacebookSimulator {
     return [...this.#sessions.values()].map((s) => ({ received: s.received, total: s.total, done: s.handle !== null }));
   }
 
+  reelUploads(): ReelUploadView[] {
+    return this.#reels.uploads();
+  }
+
   #now(): number {
     return this.#clock.now().getTime();
   }
@@ -303,7 +324,7 @@ class Simulation implements FacebookSimulator {
   async #route(req: IncomingMessage, res: ServerResponse, url: URL, record: FacebookRequestRecord): Promise<void> {
     const method = req.method ?? '';
     const [version, ...rest] = url.pathname.split('/').slice(1);
-    const endpoint = version === GRAPH_VERSION ? this.#endpoint(method, ['', ...rest]) : null;
+    const endpoint = this.#reels.endpoint(method, url.pathname) ?? (version === GRAPH_VERSION ? this.#endpoint(method, ['', ...rest]) : null);
     record.endpoint = endpoint;
     const answer = (r: Reply) => reply(res, r);
     const early = async (r: Reply) => {
@@ -311,6 +332,7 @@ class Simulation implements FacebookSimulator {
       answer(r);
     };
     if (endpoint === null) return early(failWith(400, GRAPH_CODES.invalidParameter, `Unsupported ${method} request. Object with ID '${rest[0] ?? ''}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { type: 'GraphMethodException', subcode: 33 }));
+    if (isReelsEndpoint(endpoint)) return this.#reels.handle(endpoint, req, res, url, record);
     const fault = this.#faults.take((f) => f.endpoint === undefined || f.endpoint === endpoint);
     if (fault?.kind === 'drop-connection' && fault.when !== 'after-processing' && endpoint !== 'transfer') return void req.socket.destroy();
     if (fault?.kind === 'server-error') return early(failWith(fault.status ?? 500, 2, 'An unexpected error has occurred. Please retry your request later.', { transient: true }));

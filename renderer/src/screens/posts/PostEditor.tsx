@@ -157,6 +157,8 @@ function MediaPicker({ draft, setDraft, post, checks }: { draft: Draft; setDraft
 }
 
 const YOUTUBE_PRIVACY = ['public', 'unlisted', 'private'] as const;
+/** How a post goes on a Facebook Page (`options.facebook.format`): a post (photo, video or text), or a Reel. */
+const FACEBOOK_FORMATS = ['post', 'reel'] as const;
 
 function PlatformOptions({
   draft,
@@ -182,7 +184,8 @@ function PlatformOptions({
   ];
   const youtube = o('youtube');
   const bluesky = o('bluesky');
-  const sections = draft.targets.filter((t) => t === 'tiktok' || t === 'youtube' || t === 'bluesky');
+  const facebook = o('facebook');
+  const sections = draft.targets.filter((t) => t === 'tiktok' || t === 'youtube' || t === 'bluesky' || t === 'facebook');
   if (sections.length === 0) return null;
   return (
     <div className="stack">
@@ -240,6 +243,23 @@ function PlatformOptions({
             <span>{t('posts.editor.youtubeDescription')}</span>
             <textarea rows={3} value={typeof youtube.description === 'string' ? youtube.description : ''} onChange={(e) => setOption('youtube', 'description', e.target.value)} placeholder={t('posts.editor.youtubeDescriptionHint')} />
           </label>
+        </fieldset>
+      ) : null}
+      {draft.targets.includes('facebook') ? (
+        <fieldset className="field editor-section">
+          <legend>{t('posts.editor.facebook')}</legend>
+          <label className="field">
+            <span>{t('posts.editor.facebookFormat')}</span>
+            <select value={facebook.format === 'reel' ? 'reel' : 'post'} onChange={(e) => setOption('facebook', 'format', e.target.value === 'post' ? undefined : e.target.value)}>
+              {FACEBOOK_FORMATS.map((f) => (
+                <option key={f} value={f}>
+                  {t(`posts.editor.facebookFormatOption.${f}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {facebook.format === 'reel' ? <p className="muted">{t('posts.editor.facebookReelHint')}</p> : null}
+          <IssueList checks={checks.filter((c) => c.platform === 'facebook')} field={(f) => f === 'options.facebook.format' || (facebook.format === 'reel' && f === 'media')} />
         </fieldset>
       ) : null}
       {draft.targets.includes('bluesky') ? (
