@@ -6,7 +6,7 @@
 // Meta issues no refresh token and §6 names no revoke call: the 60-day token is reconnected.
 import { AirlockError } from '../../../common/errors.ts';
 import type { AuthorizeRequest, ConnectContext } from '../../services/accounts/connect-descriptor.ts';
-import { getJson, isRecord, postForm, tokenCredentials, type FormReply } from '../../services/accounts/oauth-client.ts';
+import { clientSecretOf, getJson, isRecord, postForm, tokenCredentials, type FormReply } from '../../services/accounts/oauth-client.ts';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
 import { FACEBOOK_PATHS } from './protocol.ts';
 
@@ -56,7 +56,8 @@ export function metaAuthorizeUrl(ctx: ConnectContext, app: AppCredentials, reque
  */
 export async function metaSignIn(ctx: ConnectContext, app: AppCredentials, grant: { code: string; redirectUri: string }, label: string, scopes: readonly string[]): Promise<AccountCredentials> {
   const tokenUrl = new URL(FACEBOOK_PATHS.token, ctx.endpoints.apiOrigin).href;
-  const client = { client_id: app.clientId, client_secret: app.clientSecret };
+  // Facebook and Instagram share the Meta app IT stores under 'facebook'.
+  const client = { client_id: app.clientId, client_secret: clientSecretOf(app, 'Meta', 'facebook') };
   const short = await postForm(ctx.http, tokenUrl, { ...client, redirect_uri: grant.redirectUri, code: grant.code }, ctx.requester);
   if (short.status !== 200 || !isRecord(short.body) || typeof short.body.access_token !== 'string') throw refused(label, `${FACEBOOK_PATHS.token} (code)`, short);
   const long = await postForm(ctx.http, tokenUrl, { ...client, grant_type: 'fb_exchange_token', fb_exchange_token: short.body.access_token }, ctx.requester);

@@ -6,7 +6,7 @@
 // §7 names no revoke endpoint, so this descriptor has none: disconnect removes the kiosk's copy.
 import { AirlockError } from '../../../common/errors.ts';
 import type { ConnectContext, ConnectedAccount, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { isRecord, platformRefused, postForm, refreshRefused, tokenCredentials, type FormReply } from '../../services/accounts/oauth-client.ts';
+import { clientSecretOf, isRecord, platformRefused, postForm, refreshRefused, tokenCredentials, type FormReply } from '../../services/accounts/oauth-client.ts';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
 import { LINKEDIN_CONNECT_SCOPES, LINKEDIN_DEFAULT_VERSION, LINKEDIN_HOSTS, LINKEDIN_PATHS, LINKEDIN_RESTLI_VERSION, linkedInTokenUrl } from './protocol.ts';
 
@@ -32,7 +32,7 @@ const MAX_ORGANIZATIONS = 100;
  * app, a code caught on its way to the loopback listener is useless without this sign-in's verifier.
  */
 async function tokenCall(ctx: ConnectContext, app: AppCredentials, form: Record<string, string>): Promise<FormReply> {
-  return postForm(ctx.http, linkedInTokenUrl(ctx.endpoints.apiOrigin), { ...form, client_id: app.clientId, client_secret: app.clientSecret }, ctx.requester);
+  return postForm(ctx.http, linkedInTokenUrl(ctx.endpoints.apiOrigin), { ...form, client_id: app.clientId, client_secret: clientSecretOf(app, 'LinkedIn', 'linkedin') }, ctx.requester);
 }
 
 async function restGet(ctx: ConnectContext, path: string, accessToken: string): Promise<FormReply> {
