@@ -6,23 +6,11 @@
 // revoke call: the token is reconnected before it runs out, and disconnect removes the kiosk's copy.
 import { AirlockError } from '../../../common/errors.ts';
 import type { OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
-import { managedPages, META_REDIRECT_PATH, META_REDIRECT_PORT, metaAuthorizeUrl, metaSignIn } from './meta-login.ts';
-import { FACEBOOK_HOSTS, FACEBOOK_LOGIN_HOST, FACEBOOK_PATHS, FACEBOOK_SCOPES } from './protocol.ts';
+import { managedPages, metaDescriptor, metaSignIn } from './meta-login.ts';
+import { FACEBOOK_PATHS, FACEBOOK_SCOPES } from './protocol.ts';
 
 export const facebookConnect: OAuthDescriptor = {
-  kind: 'oauth',
-  platform: 'facebook',
-  label: 'Facebook',
-  needsInstance: false,
-  defaultEndpoints: { authOrigin: `https://${FACEBOOK_LOGIN_HOST}`, apiOrigin: `https://${FACEBOOK_HOSTS.graph}` },
-  redirectPath: META_REDIRECT_PATH,
-  redirectPort: META_REDIRECT_PORT,
-  // §6.1 names no PKCE for Facebook Login; the app secret and the checked state protect the code.
-  challenge: 'base64url',
-  app: 'provisioned',
-  appKey: () => 'facebook',
-
-  authorizeUrl: (ctx, app, request) => metaAuthorizeUrl(ctx, app, request, FACEBOOK_SCOPES),
+  ...metaDescriptor('facebook', 'Facebook', FACEBOOK_SCOPES),
 
   async exchange(ctx, app, grant) {
     const credentials = await metaSignIn(ctx, app, grant, 'Facebook', FACEBOOK_SCOPES);

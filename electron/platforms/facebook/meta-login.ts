@@ -5,10 +5,10 @@
 // every permission was granted (people can untick some), and the Pages the user manages.
 // Meta issues no refresh token and §6 names no revoke call: the 60-day token is reconnected.
 import { AirlockError } from '../../../common/errors.ts';
-import type { AuthorizeRequest, ConnectContext } from '../../services/accounts/connect-descriptor.ts';
+import type { AuthorizeRequest, ConnectContext, OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
 import { clientSecretOf, getJson, isRecord, postForm, tokenCredentials, type FormReply } from '../../services/accounts/oauth-client.ts';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
-import { FACEBOOK_PATHS } from './protocol.ts';
+import { FACEBOOK_HOSTS, FACEBOOK_LOGIN_HOST, FACEBOOK_PATHS } from './protocol.ts';
 
 /**
  * The loopback redirect IT registers as a "Valid OAuth Redirect URI" of the Meta app:
@@ -17,6 +17,27 @@ import { FACEBOOK_PATHS } from './protocol.ts';
  */
 export const META_REDIRECT_PORT = 53124;
 export const META_REDIRECT_PATH = '/callback';
+
+/**
+ * What the Facebook and Instagram connects have in common: Meta's hosts, the fixed redirect, and
+ * the organisation's one Meta app (stored with `airlock credentials set-app facebook`). §6.1
+ * names no PKCE for Facebook Login; the app secret and the checked state protect the code.
+ */
+export function metaDescriptor(platform: 'facebook' | 'instagram', label: string, scopes: readonly string[]): Pick<OAuthDescriptor, 'kind' | 'platform' | 'label' | 'needsInstance' | 'defaultEndpoints' | 'redirectPath' | 'redirectPort' | 'challenge' | 'app' | 'appKey' | 'authorizeUrl'> {
+  return {
+    kind: 'oauth',
+    platform,
+    label,
+    needsInstance: false,
+    defaultEndpoints: { authOrigin: `https://${FACEBOOK_LOGIN_HOST}`, apiOrigin: `https://${FACEBOOK_HOSTS.graph}` },
+    redirectPath: META_REDIRECT_PATH,
+    redirectPort: META_REDIRECT_PORT,
+    challenge: 'base64url',
+    app: 'provisioned',
+    appKey: () => 'facebook',
+    authorizeUrl: (ctx, app, request) => metaAuthorizeUrl(ctx, app, request, scopes),
+  };
+}
 
 /** Pages asked for at once. */
 const MAX_PAGES = 100;

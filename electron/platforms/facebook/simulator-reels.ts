@@ -6,7 +6,7 @@
 // is enforced at finish. Bytes are hashed as they arrive and never held.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLarge, drain, readSmallBody } from '../simulator-body.ts';
+import { BodyTooLarge, drain, readSmallBody, receiveUpload } from '../simulator-body.ts';
 import { FACEBOOK_LIMITS, GRAPH_CODES, GRAPH_VERSION, graphError } from './protocol.ts';
 import { REELS_LIMITS, type ReelStatus } from './reels-protocol.ts';
 import type { FacebookFault, FacebookPostView } from './simulator.ts';
@@ -185,16 +185,11 @@ export class ReelsSimulation {
     if (!Number.isSafeInteger(length) || length < 1 || offset + length > size) return early(ruploadFail(400, 'ParameterValidationError', 'The body must carry the file from offset, within file_size.', false));
     reel.total = size;
     const drop = fault?.kind === 'drop-connection' && fault.when !== 'after-processing' ? Math.floor(length / 2) : Infinity;
-    let seen = 0;
-    for await (const piece of req as AsyncIterable<Buffer>) {
-      const take = Math.min(piece.length, drop - seen);
-      if (take > 0) {
-        reel.hash.update(piece.subarray(0, take));
-        reel.received += take;
-        seen += take;
-      }
-      if (seen >= drop) return void req.socket.destroy();
-    }
+    const whole = await receiveUpload(req, (piece) => {
+      reel.hash.update(piece);
+      reel.received += piece.length;
+    }, drop);
+    if (!whole) return;
     if (reel.received === reel.total) reel.sha256 = reel.hash.digest('hex');
     if (fault?.kind === 'drop-connection') return void req.socket.destroy();
     if (fault?.kind === 'no-answer') return;

@@ -11,7 +11,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Clock } from '../../services/core.ts';
 import { MultipartError, multipartBoundary, readMultipart } from '../mastodon/simulator-multipart.ts';
-import { BodyTooLarge, drain, readSmallBody } from '../simulator-body.ts';
+import { BodyTooLarge, drain, readSmallBody, receiveUpload } from '../simulator-body.ts';
 import { FaultQueue, listenOnLoopback, stopServer } from '../simulator-server.ts';
 import { META_REDIRECT_PATH, META_REDIRECT_PORT } from './meta-login.ts';
 import { FACEBOOK_LIMITS, FACEBOOK_SCOPES, GRAPH_CODES, GRAPH_VERSION, graphError, INSTAGRAM_SCOPES } from './protocol.ts';
@@ -457,16 +457,11 @@ class Simulation implements FacebookSimulator {
     if (offset !== session.received) return early(failWith(400, GRAPH_CODES.invalidParameter, `(#100) file_offset ${String(req.headers.file_offset)} does not match the ${session.received} bytes received.`, { subcode: 1363037 }));
     if (!Number.isSafeInteger(length) || length < 1 || offset + length > session.total) return early(failWith(400, GRAPH_CODES.invalidParameter, '(#100) The body must carry the file from file_offset, within file_length.'));
     const drop = fault?.kind === 'drop-connection' && fault.when !== 'after-processing' ? Math.floor(length / 2) : Infinity;
-    let seen = 0;
-    for await (const piece of req as AsyncIterable<Buffer>) {
-      const take = Math.min(piece.length, drop - seen);
-      if (take > 0) {
-        session.hash.update(piece.subarray(0, take));
-        session.received += take;
-        seen += take;
-      }
-      if (seen >= drop) return void req.socket.destroy();
-    }
+    const whole = await receiveUpload(req, (piece) => {
+      session.hash.update(piece);
+      session.received += piece.length;
+    }, drop);
+    if (!whole) return;
     if (session.received === session.total) {
       session.sha256 = session.hash.digest('hex');
       session.handle = `2:${Buffer.from(`${session.id}:${session.fileName}`).toString('base64')}`;

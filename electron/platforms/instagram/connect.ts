@@ -6,23 +6,12 @@
 import { AirlockError } from '../../../common/errors.ts';
 import type { OAuthDescriptor } from '../../services/accounts/connect-descriptor.ts';
 import { isRecord } from '../../services/accounts/oauth-client.ts';
-import { managedPages, META_REDIRECT_PATH, META_REDIRECT_PORT, metaAuthorizeUrl, metaSignIn } from '../facebook/meta-login.ts';
-import { FACEBOOK_HOSTS, FACEBOOK_LOGIN_HOST, FACEBOOK_PATHS, INSTAGRAM_SCOPES } from '../facebook/protocol.ts';
+import { managedPages, metaDescriptor, metaSignIn } from '../facebook/meta-login.ts';
+import { FACEBOOK_PATHS, INSTAGRAM_SCOPES } from '../facebook/protocol.ts';
 
 export const instagramConnect: OAuthDescriptor = {
-  kind: 'oauth',
-  platform: 'instagram',
-  label: 'Instagram',
-  needsInstance: false,
-  defaultEndpoints: { authOrigin: `https://${FACEBOOK_LOGIN_HOST}`, apiOrigin: `https://${FACEBOOK_HOSTS.graph}` },
-  redirectPath: META_REDIRECT_PATH,
-  redirectPort: META_REDIRECT_PORT,
-  challenge: 'base64url',
-  app: 'provisioned',
   // The organisation's Meta app, the one `airlock credentials set-app facebook` stores.
-  appKey: () => 'facebook',
-
-  authorizeUrl: (ctx, app, request) => metaAuthorizeUrl(ctx, app, request, INSTAGRAM_SCOPES),
+  ...metaDescriptor('instagram', 'Instagram', INSTAGRAM_SCOPES),
 
   async exchange(ctx, app, grant) {
     const credentials = await metaSignIn(ctx, app, grant, 'Instagram', INSTAGRAM_SCOPES);
