@@ -98,7 +98,8 @@ export type TrainingFeedPost = z.infer<typeof TrainingFeedPost>;
 const PlatformIdSchema = z.enum(PLATFORM_IDS);
 const PostOptions = z.record(z.string().max(32), z.record(z.string().max(64), z.unknown())).refine((o) => JSON.stringify(o).length <= 16_384, 'options are too large');
 const PostMediaRef = z.object({ mediaId: z.string().min(1).max(64), altText: z.string().max(2000).nullable() }).strict();
-const RuleIssue = z.object({ field: z.string(), code: z.string(), message: z.string() });
+/** A platform rule's verdict: English `message` for IT and the logs, `code` and `params` for the renderer to say it in the staff's language. */
+const RuleIssue = z.object({ field: z.string(), code: z.string(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
 export const PlatformCheck = z.object({
   platform: PlatformIdSchema,
   counters: z.array(z.object({ label: z.string(), used: z.number(), limit: z.number() })),
@@ -184,7 +185,7 @@ const PostChange = z
 const PostRef = { id: z.string().min(1).max(64), version: z.number().int().min(1) };
 
 
-const ErrorValue = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
+const ErrorValue = z.object({ code: z.string(), message: z.string(), detail: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const VolumeSummary = z.object({

@@ -8,27 +8,32 @@ export interface AirlockErrorValue {
   message: string;
   /** Technical detail for IT (never secrets). */
   detail?: string;
+  /** The values in `message`, so the renderer can say it in the staff's language. */
+  params?: Record<string, string | number>;
 }
 
 export class AirlockError extends Error {
   readonly code: string;
   readonly detail: string | undefined;
+  readonly params: Record<string, string | number> | undefined;
 
-  constructor(code: string, message: string, detail?: string) {
+  constructor(code: string, message: string, detail?: string, params?: Record<string, string | number>) {
     super(message);
     this.name = 'AirlockError';
     this.code = code;
     this.detail = detail;
+    this.params = params;
   }
 
   static fromValue(value: AirlockErrorValue): AirlockError {
-    return new AirlockError(value.code, value.message, value.detail);
+    return new AirlockError(value.code, value.message, value.detail, value.params);
   }
 
   toValue(): AirlockErrorValue {
-    return this.detail === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, detail: this.detail };
+    const value: AirlockErrorValue = { code: this.code, message: this.message };
+    if (this.detail !== undefined) value.detail = this.detail;
+    if (this.params !== undefined) value.params = this.params;
+    return value;
   }
 }
 

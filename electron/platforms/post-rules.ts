@@ -2,15 +2,16 @@
 // blocking checks before submission and publishing. Rules live with each platform; this module
 // only gives them one shape.
 import type { PlatformId } from '../../common/platforms.ts';
-import { checkBluesky } from './bluesky/rules.ts';
-import { checkFacebook } from './facebook/rules.ts';
-import { checkInstagram } from './instagram/rules.ts';
-import { checkLinkedIn } from './linkedin/rules.ts';
-import { checkMastodon } from './mastodon/rules.ts';
-import { countCaptionUnits, validateTikTokPost } from './tiktok/rules.ts';
+import { BLUESKY_RULE_CODES, checkBluesky } from './bluesky/rules.ts';
+import { FACEBOOK_RULE_CODES, checkFacebook } from './facebook/rules.ts';
+import { INSTAGRAM_RULE_CODES, checkInstagram } from './instagram/rules.ts';
+import { LINKEDIN_RULE_CODES, checkLinkedIn } from './linkedin/rules.ts';
+import { MASTODON_RULE_CODES, checkMastodon } from './mastodon/rules.ts';
+import { ruleIssue } from './rule-issue.ts';
+import { countCaptionUnits, TIKTOK_RULE_CODES, validateTikTokPost } from './tiktok/rules.ts';
 import type { TikTokPrivacyLevel } from './tiktok/protocol.ts';
-import { checkX } from './x/rules.ts';
-import { checkYouTube } from './youtube/rules.ts';
+import { X_RULE_CODES, checkX } from './x/rules.ts';
+import { YOUTUBE_RULE_CODES, checkYouTube } from './youtube/rules.ts';
 
 export interface PostMediaFacts {
   kind: 'image' | 'video';
@@ -32,8 +33,14 @@ export interface PostFacts {
 export interface RuleIssue {
   field: string;
   code: string;
+  /** The sentence in English, for IT and the logs; the renderer says it by `code` with `params`. */
   message: string;
+  /** The values in the sentence (numbers, limits, a photo's number…), for saying it in another language. */
+  params?: Record<string, string | number>;
 }
+
+/** What a counter counts; the renderer names each in the active language. */
+export const COUNTER_LABELS = ['characters', 'hashtags', 'title', 'description bytes'] as const;
 
 export interface PlatformCheck {
   platform: PlatformId;
@@ -42,14 +49,12 @@ export interface PlatformCheck {
   warnings: RuleIssue[];
 }
 
-const issue = (field: string, code: string, message: string): RuleIssue => ({ field, code, message });
-
 function checkTikTok(facts: PostFacts): Omit<PlatformCheck, 'platform'> {
   const o = facts.options.tiktok ?? {};
   const videos = facts.media.filter((m) => m.kind === 'video');
   const errors: RuleIssue[] = [];
   if (videos.length !== 1 || facts.media.length !== 1) {
-    errors.push(issue('media', 'tiktok.one-video', 'A TikTok post from Airlock needs exactly one video.'));
+    errors.push(ruleIssue('media', 'tiktok.one-video', 'A TikTok post from Airlock needs exactly one video.'));
   }
   const video = videos[0];
   const result = validateTikTokPost({
@@ -67,10 +72,22 @@ function checkTikTok(facts: PostFacts): Omit<PlatformCheck, 'platform'> {
   });
   return {
     counters: [{ label: 'characters', used: countCaptionUnits(facts.caption), limit: 2200 }],
-    errors: [...errors, ...result.errors.map((e) => issue(e.field, e.code, e.message))],
-    warnings: result.warnings.map((w) => issue(w.field, w.code, w.message)),
+    errors: [...errors, ...result.errors.map((e) => ruleIssue(e.field, e.code, e.message, e.params))],
+    warnings: result.warnings.map((w) => ruleIssue(w.field, w.code, w.message, w.params)),
   };
 }
+
+/** Every code a platform's rules can give, platform by platform; the renderer has a sentence for each. */
+export const RULE_CODES: Record<PlatformId, readonly string[]> = {
+  tiktok: ['tiktok.one-video', ...TIKTOK_RULE_CODES],
+  bluesky: BLUESKY_RULE_CODES,
+  mastodon: MASTODON_RULE_CODES,
+  x: X_RULE_CODES,
+  youtube: YOUTUBE_RULE_CODES,
+  facebook: FACEBOOK_RULE_CODES,
+  instagram: INSTAGRAM_RULE_CODES,
+  linkedin: LINKEDIN_RULE_CODES,
+};
 
 const CHECKS: Record<PlatformId, (facts: PostFacts) => Omit<PlatformCheck, 'platform'>> = {
   tiktok: checkTikTok,

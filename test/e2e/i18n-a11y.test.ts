@@ -144,6 +144,9 @@ async function walkEveryScreen(lang: Lang): Promise<Record<string, string[]>> {
   await page.locator('main textarea').first().waitFor();
   await check('post editor');
   if (lang === 'et') {
+    // The platforms' verdicts are in Estonian too: TikTok's counter, and its rule that nobody has chosen who sees the post yet.
+    await expect.poll(() => page.getByTestId('counter-tiktok').textContent()).toContain(word(lang, 'rules.counters.characters'));
+    await expect.poll(() => page.locator('main').textContent()).toContain(word(lang, 'rules.tiktok.privacy-missing'));
     await page.locator('main select:has(option[value="PUBLIC_TO_EVERYONE"])').selectOption('PUBLIC_TO_EVERYONE');
     const submit = page.getByRole('button', { name: word(lang, 'posts.editor.submit'), exact: true });
     await expect.poll(() => submit.isEnabled()).toBe(true);

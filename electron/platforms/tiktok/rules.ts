@@ -51,8 +51,41 @@ export interface TikTokRuleIssue {
   field: string;
   /** Stable code for tests and the audit log. */
   code: string;
+  /** The sentence in English, for IT and the logs; the renderer says it by `code` with `params`. */
   message: string;
+  /** The values in the sentence: numbers, limits, durations in seconds (`…duration`), a photo's number. */
+  params?: Record<string, string | number>;
 }
+
+/** Every code these rules give. */
+export const TIKTOK_RULE_CODES = [
+  'tiktok.caption-too-long',
+  'tiktok.privacy-missing',
+  'tiktok.unaudited-private-only',
+  'tiktok.privacy-not-offered',
+  'tiktok.unaudited-account-private',
+  'tiktok.interaction-disabled',
+  'tiktok.commercial-kind-missing',
+  'tiktok.branded-content-private',
+  'tiktok.video-missing',
+  'tiktok.video-format',
+  'tiktok.video-format-not-recommended',
+  'tiktok.video-codec',
+  'tiktok.video-codec-not-recommended',
+  'tiktok.video-too-large',
+  'tiktok.video-too-long',
+  'tiktok.video-long-for-some',
+  'tiktok.video-frame-rate',
+  'tiktok.video-resolution',
+  'tiktok.cover-outside-video',
+  'tiktok.inbox-finish-in-app',
+  'tiktok.photo-title-too-long',
+  'tiktok.photo-description-too-long',
+  'tiktok.photo-count',
+  'tiktok.photo-format',
+  'tiktok.photo-resolution',
+  'tiktok.photo-too-large',
+] as const;
 
 export interface TikTokValidation {
   errors: TikTokRuleIssue[];
@@ -108,6 +141,7 @@ function checkCaption(draft: TikTokPostDraft, issues: TikTokValidation): void {
       message:
         `The caption is ${number(units)} characters long as TikTok counts them; the limit is ${number(max)}. ` +
         `Shorten it by ${plural(units - max, 'character', 'characters')}. Emoji and some accented letters count as two or more.`,
+      params: { used: units, limit: max, count: units - max },
     });
   }
 }
@@ -136,6 +170,8 @@ function checkPrivacy(draft: TikTokPostDraft, creator: TikTokCreatorInfo | undef
       field: 'privacyLevel',
       code: 'tiktok.privacy-not-offered',
       message: `This TikTok account does not offer "${TIKTOK_PRIVACY_LABELS[level]}". Choose one of: ${allowed}.`,
+      // Privacy levels, not their English words, so the renderer can name them in its language.
+      params: { level, offered: creator.privacy_level_options.join(',') },
     });
   }
   if (context.clientAudited === false) {
@@ -151,16 +187,17 @@ function checkInteractions(draft: TikTokPostDraft, creator: TikTokCreatorInfo | 
   if (!creator) return;
   // §1.2/§1.8: the creator's own settings win; the editor greys these out.
   const pairs = [
-    ['allowComments', draft.allowComments, creator.comment_disabled, 'Comments'],
-    ['allowDuet', draft.allowDuet, creator.duet_disabled, 'Duets'],
-    ['allowStitch', draft.allowStitch, creator.stitch_disabled, 'Stitches'],
+    ['allowComments', draft.allowComments, creator.comment_disabled, 'Comments', 'comments'],
+    ['allowDuet', draft.allowDuet, creator.duet_disabled, 'Duets', 'duets'],
+    ['allowStitch', draft.allowStitch, creator.stitch_disabled, 'Stitches', 'stitches'],
   ] as const;
-  for (const [field, allowed, disabled, label] of pairs) {
+  for (const [field, allowed, disabled, label, interaction] of pairs) {
     if (allowed === true && disabled) {
       issues.errors.push({
         field,
         code: 'tiktok.interaction-disabled',
         message: `${label} are turned off in this account's TikTok settings, so they cannot be allowed for this post.`,
+        params: { interaction },
       });
     }
   }
@@ -209,7 +246,7 @@ function checkVideo(draft: TikTokPostDraft, creator: TikTokCreatorInfo | undefin
   }
   // §1.8 "max 4 GB".
   if (video.sizeBytes > L.videoMaxBytes) {
-    issues.errors.push({ field: 'video.sizeBytes', code: 'tiktok.video-too-large', message: `The video is larger than TikTok's limit of 4 GB.` });
+    issues.errors.push({ field: 'video.sizeBytes', code: 'tiktok.video-too-large', message: `The video is larger than TikTok's limit of ${L.videoMaxBytes / 1e9} GB.`, params: { maxGb: L.videoMaxBytes / 1e9 } });
   }
   // §1.8: creator_info's max_video_post_duration_sec, never beyond the API's 10 minutes.
   const maxDuration = Math.min(creator?.max_video_post_duration_sec ?? L.videoApiMaxDurationSec, L.videoApiMaxDurationSec);
@@ -218,12 +255,14 @@ function checkVideo(draft: TikTokPostDraft, creator: TikTokCreatorInfo | undefin
       field: 'video.durationSec',
       code: 'tiktok.video-too-long',
       message: `The video is ${formatDuration(video.durationSec)} long; ${creator ? 'this TikTok account' : 'TikTok'} accepts at most ${formatDuration(maxDuration)}.`,
+      params: { duration: Math.round(video.durationSec), maxDuration: Math.round(maxDuration), ...(creator ? { variant: 'account' } : {}) },
     });
   } else if (!creator && video.durationSec > L.videoEveryoneDurationSec) {
     issues.warnings.push({
       field: 'video.durationSec',
       code: 'tiktok.video-long-for-some',
-      message: `Every TikTok account can post 3 minutes, but only some can post ${formatDuration(video.durationSec)}. Airlock checks this account when you connect it.`,
+      message: `Every TikTok account can post ${formatDuration(L.videoEveryoneDurationSec)}, but only some can post ${formatDuration(video.durationSec)}. Airlock checks this account when you connect it.`,
+      params: { everyoneDuration: L.videoEveryoneDurationSec, duration: Math.round(video.durationSec) },
     });
   }
   // §1.8 "23–60 fps".
@@ -232,6 +271,7 @@ function checkVideo(draft: TikTokPostDraft, creator: TikTokCreatorInfo | undefin
       field: 'video.frameRate',
       code: 'tiktok.video-frame-rate',
       message: `The video runs at ${Math.round(video.frameRate)} frames per second; TikTok needs between ${L.videoMinFps} and ${L.videoMaxFps}.`,
+      params: { fps: Math.round(video.frameRate), minFps: L.videoMinFps, maxFps: L.videoMaxFps },
     });
   }
   // §1.8 "360–4096 px on each side".
@@ -241,6 +281,7 @@ function checkVideo(draft: TikTokPostDraft, creator: TikTokCreatorInfo | undefin
         field: `video.${side}`,
         code: 'tiktok.video-resolution',
         message: `The video is ${video.width}×${video.height} pixels; TikTok needs each side between ${L.videoMinSidePx} and ${number(L.videoMaxSidePx)} pixels.`,
+        params: { width: video.width, height: video.height, minSide: L.videoMinSidePx, maxSide: L.videoMaxSidePx },
       });
       break;
     }
@@ -346,7 +387,7 @@ export function validateTikTokPhotoPost(draft: TikTokPhotoDraft): TikTokValidati
   const L = TIKTOK_LIMITS;
   const titleUnits = countCaptionUnits(draft.title);
   if (titleUnits > L.photoTitleUnits) {
-    issues.errors.push({ field: 'title', code: 'tiktok.photo-title-too-long', message: `The photo post title is ${number(titleUnits)} characters; TikTok allows ${L.photoTitleUnits}.` });
+    issues.errors.push({ field: 'title', code: 'tiktok.photo-title-too-long', message: `The photo post title is ${number(titleUnits)} characters; TikTok allows ${L.photoTitleUnits}.`, params: { used: titleUnits, limit: L.photoTitleUnits } });
   }
   const descriptionUnits = countCaptionUnits(draft.description);
   if (descriptionUnits > L.photoDescriptionUnits) {
@@ -354,22 +395,23 @@ export function validateTikTokPhotoPost(draft: TikTokPhotoDraft): TikTokValidati
       field: 'description',
       code: 'tiktok.photo-description-too-long',
       message: `The description is ${number(descriptionUnits)} characters; TikTok allows ${number(L.photoDescriptionUnits)}.`,
+      params: { used: descriptionUnits, limit: L.photoDescriptionUnits },
     });
   }
   if (draft.images.length === 0 || draft.images.length > L.photoMaxImages) {
-    issues.errors.push({ field: 'images', code: 'tiktok.photo-count', message: `A TikTok photo post needs between 1 and ${L.photoMaxImages} photos.` });
+    issues.errors.push({ field: 'images', code: 'tiktok.photo-count', message: `A TikTok photo post needs between 1 and ${L.photoMaxImages} photos.`, params: { max: L.photoMaxImages } });
   }
   draft.images.forEach((image, i) => {
     const field = `images.${i}`;
     if (image.format !== 'jpeg' && image.format !== 'webp') {
-      issues.errors.push({ field, code: 'tiktok.photo-format', message: `Photo ${i + 1}: TikTok accepts JPEG or WebP only (not PNG).` });
+      issues.errors.push({ field, code: 'tiktok.photo-format', message: `Photo ${i + 1}: TikTok accepts JPEG or WebP only (not PNG).`, params: { n: i + 1 } });
     }
     // §1.8 "at most 1080p": read as 1920×1080 in either orientation [U].
     if (Math.max(image.width, image.height) > 1920 || Math.min(image.width, image.height) > 1080) {
-      issues.errors.push({ field, code: 'tiktok.photo-resolution', message: `Photo ${i + 1} is ${image.width}×${image.height}; TikTok accepts up to 1080p (1920×1080).` });
+      issues.errors.push({ field, code: 'tiktok.photo-resolution', message: `Photo ${i + 1} is ${image.width}×${image.height}; TikTok accepts up to 1080p (1920×1080).`, params: { n: i + 1, width: image.width, height: image.height } });
     }
     if (image.sizeBytes > L.photoMaxBytes) {
-      issues.errors.push({ field, code: 'tiktok.photo-too-large', message: `Photo ${i + 1} is larger than TikTok's 20 MB limit.` });
+      issues.errors.push({ field, code: 'tiktok.photo-too-large', message: `Photo ${i + 1} is larger than TikTok's ${L.photoMaxBytes / 1e6} MB limit.`, params: { n: i + 1, maxMb: L.photoMaxBytes / 1e6 } });
     }
   });
   return issues;

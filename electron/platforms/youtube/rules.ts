@@ -4,6 +4,19 @@
 import type { PostFacts, RuleIssue } from '../post-rules.ts';
 import { YOUTUBE_PRIVACY, type YouTubePrivacy } from './protocol.ts';
 
+const TITLE_MAX_CHARS = 100;
+const DESCRIPTION_MAX_BYTES = 5000;
+
+export const YOUTUBE_RULE_CODES = [
+  'youtube.one-video',
+  'youtube.title-missing',
+  'youtube.privacy-unknown',
+  'youtube.privacy-missing',
+  'youtube.title-too-long',
+  'youtube.angle-brackets',
+  'youtube.description-too-long',
+] as const;
+
 /** The post's chosen audience on YouTube (`options.youtube.privacy`), or null while none is chosen. */
 export function youtubePrivacy(options: Record<string, unknown>): YouTubePrivacy | null {
   const value = options.privacy;
@@ -25,14 +38,16 @@ export function checkYouTube(facts: PostFacts) {
       message: chosen ? 'Choose who can watch this video on YouTube: public, unlisted or private.' : 'Choose who can watch this video on YouTube. Airlock never picks this for you.',
     });
   }
-  if (Array.from(title).length > 100) errors.push({ field: 'options.youtube.title', code: 'youtube.title-too-long', message: 'YouTube titles are limited to 100 characters.' });
+  if (Array.from(title).length > TITLE_MAX_CHARS) errors.push({ field: 'options.youtube.title', code: 'youtube.title-too-long', message: `YouTube titles are limited to ${TITLE_MAX_CHARS} characters.`, params: { limit: TITLE_MAX_CHARS } });
   if (/[<>]/.test(title) || /[<>]/.test(description)) errors.push({ field: 'options.youtube', code: 'youtube.angle-brackets', message: 'YouTube does not accept < or > in titles and descriptions.' });
   const descriptionBytes = Buffer.byteLength(description, 'utf8');
-  if (descriptionBytes > 5000) errors.push({ field: 'options.youtube.description', code: 'youtube.description-too-long', message: 'YouTube descriptions are limited to 5000 bytes (accented letters and emoji take more than one).' });
+  if (descriptionBytes > DESCRIPTION_MAX_BYTES) {
+    errors.push({ field: 'options.youtube.description', code: 'youtube.description-too-long', message: `YouTube descriptions are limited to ${DESCRIPTION_MAX_BYTES} bytes (accented letters and emoji take more than one).`, params: { limit: DESCRIPTION_MAX_BYTES } });
+  }
   return {
     counters: [
-      { label: 'title', used: Array.from(title).length, limit: 100 },
-      { label: 'description bytes', used: Buffer.byteLength(description, 'utf8'), limit: 5000 },
+      { label: 'title', used: Array.from(title).length, limit: TITLE_MAX_CHARS },
+      { label: 'description bytes', used: descriptionBytes, limit: DESCRIPTION_MAX_BYTES },
     ],
     errors,
     warnings: [],

@@ -202,8 +202,14 @@ export class PostService {
     this.#deps.authorize(actor, 'post.submit');
     const post = await this.get(id);
     if (post.targets.length === 0) throw new AirlockError('post.no-targets', 'Choose at least one account to post to before submitting.');
-    const blocking = post.checks.flatMap((c) => c.errors.map((e) => `${c.platform}: ${e.message}`));
-    if (blocking.length > 0) throw new AirlockError('post.rules', `This post cannot be submitted yet: ${blocking[0]}`, blocking.join('\n'));
+    const blocking = post.checks.flatMap((c) => c.errors.map((e) => ({ platform: c.platform, issue: e })));
+    const first = blocking[0];
+    if (first) {
+      const lines = blocking.map((b) => `${b.platform}: ${b.issue.message}`);
+      // The first problem's platform, code and values, so the renderer can say it in the staff's language.
+      const params = { ...first.issue.params, platform: first.platform, rule: first.issue.code };
+      throw new AirlockError('post.rules', `This post cannot be submitted yet: ${lines[0]}`, lines.join('\n'), params);
+    }
     return this.#update(id, version, ['draft'], { state: 'submitted', submitted_by: actor.staffId, submitted_at: this.#deps.now().toISOString(), review_comment: null }, actor, 'post.submitted');
   }
 

@@ -2,11 +2,12 @@
 // In another language than English a known code is translated (see staffMessage), and the
 // service's own sentence stays in the details for IT.
 import type { AirlockErrorValue } from '../../../common/errors.ts';
-import { staffMessage, useTranslation } from '../i18n/index.ts';
+import { useTranslation } from '../i18n/index.ts';
+import { errorText } from '../i18n/service-text.ts';
 
 export function ErrorNotice({ error }: { error: AirlockErrorValue }) {
   const { t } = useTranslation();
-  const shown = staffMessage(error.code, error.message);
+  const shown = errorText(error);
   const translated = shown !== error.message;
   return (
     <div className="notice notice--error" role="alert">

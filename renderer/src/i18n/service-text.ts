@@ -2,9 +2,11 @@
 // a refused connection carries a stable code and the values of its sentence; the catalogue says it
 // by that code, with numbers, sizes and dates formatted for the language. A code the catalogue does
 // not know (a newer service, an older stored report) shows the service's English sentence.
+import type { AirlockErrorValue } from '../../../common/errors.ts';
 import type { SanitizeFinding } from '../../../common/sanitize-report.ts';
 import { formatBytes, formatDate, formatDecimal, formatList, formatNumber } from '../format.ts';
-import { i18n } from './index.ts';
+import { i18n, staffMessage } from './index.ts';
+import { rulesRefusalText } from './rule-text.ts';
 
 type Params = Record<string, string | number | string[]>;
 
@@ -65,4 +67,13 @@ export function serviceParams(params: Record<string, string | number>): Record<s
     out[name] = typeof value !== 'number' ? value : name === 'bytes' || name === 'limit' ? formatBytes(value) : name === 'count' ? value : formatNumber(value);
   }
   return out;
+}
+
+/** An error from the services in the active language; a refusal over a platform rule names the rule. */
+export function errorText(error: AirlockErrorValue): string {
+  if (error.code === 'post.rules') {
+    const said = rulesRefusalText(error.message, error.params);
+    if (said !== null) return said;
+  }
+  return staffMessage(error.code, error.message);
 }

@@ -9,7 +9,9 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { eventContract } from '../../../common/contract.ts';
 import { METHOD_NAMES } from '../../../common/method-names.ts';
+import { PLATFORM_IDS } from '../../../common/platforms.ts';
 import { CAPTION_SCRIPTS, MP4_TAG_LABELS, SANITIZE_FINDING_CODES } from '../../../common/sanitize-report.ts';
+import { RULE_CODES } from '../../../electron/platforms/post-rules.ts';
 import { INGEST_CODES } from '../../../electron/services/ingest/codes.ts';
 import { TRAINING_STICK_IDS } from '../../../electron/services/training/training-content.ts';
 import en from '../../../renderer/src/i18n/en.json' with { type: 'json' };
@@ -243,6 +245,16 @@ describe('the sentences the services write', () => {
     expect(used).toContain('ingest.too-large');
     expect(used.filter((code) => !(INGEST_CODES as readonly string[]).includes(code))).toEqual([]);
     expect(INGEST_CODES.filter((code) => !inBoth(`errors.${code}`))).toEqual([]);
+  });
+
+  it('can say every platform rule in both languages, and the rules use no code missing from their platform\'s list', () => {
+    for (const platform of PLATFORM_IDS) {
+      const files = [path.join(PLATFORMS, platform, 'rules.ts'), ...(platform === 'tiktok' ? [path.join(PLATFORMS, 'post-rules.ts')] : [])];
+      const used = files.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(new RegExp(`'(${platform}\\.[a-z0-9-]+)'`, 'g'))].map((m) => m[1]!));
+      expect(used.length, platform).toBeGreaterThan(0);
+      expect(used.filter((code) => !RULE_CODES[platform].includes(code)), platform).toEqual([]);
+      expect(RULE_CODES[platform].filter((code) => !inBoth(`rules.${code}`)), platform).toEqual([]);
+    }
   });
 
   it('can describe every training stick in both languages', () => {

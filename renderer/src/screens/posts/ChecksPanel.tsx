@@ -3,6 +3,7 @@
 import type { PlatformCheck } from '../../../../common/contract.ts';
 import { platformName } from './post-words.ts';
 import { t } from '../../i18n/index.ts';
+import { counterLabel, ruleText } from '../../i18n/rule-text.ts';
 
 export function IssueList({ checks, field }: { checks: PlatformCheck[]; field?: (f: string) => boolean }) {
   const pick = (list: PlatformCheck['errors']) => (field ? list.filter((i) => field(i.field)) : list);
@@ -14,13 +15,13 @@ export function IssueList({ checks, field }: { checks: PlatformCheck[]; field?: 
       {errors.map((i, n) => (
         <li key={`e${n}`} className="check-issue check-issue--error">
           <span aria-hidden="true">✕</span> <span className="visually-hidden">{t('posts.checks.mustFix')}</span>
-          {i.message}
+          {ruleText(i)}
         </li>
       ))}
       {warnings.map((i, n) => (
         <li key={`w${n}`} className="check-issue check-issue--warning">
           <span aria-hidden="true">⚠</span> <span className="visually-hidden">{t('posts.checks.check')}</span>
-          {i.message}
+          {ruleText(i)}
         </li>
       ))}
     </ul>
@@ -42,7 +43,7 @@ export function ChecksPanel({ checks, checking }: { checks: PlatformCheck[]; che
                 {main ? (
                   <>
                     {' '}
-                    {main.used}/{main.limit} <span className="counter__label">{main.label}</span>
+                    {main.used}/{main.limit} <span className="counter__label">{counterLabel(main.label)}</span>
                   </>
                 ) : null}
               </span>
@@ -52,7 +53,7 @@ export function ChecksPanel({ checks, checking }: { checks: PlatformCheck[]; che
             </p>
             {more.map((k) => (
               <p key={k.label} className={`counter counter--more${k.used > k.limit ? ' counter--over' : ''}`}>
-                <span className="counter__label">{k.label}</span> {k.used}/{k.limit}
+                <span className="counter__label">{counterLabel(k.label)}</span> {k.used}/{k.limit}
               </p>
             ))}
             <IssueList checks={[c]} />

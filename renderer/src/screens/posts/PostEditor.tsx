@@ -18,6 +18,7 @@ import { StateBadge, Thumb } from './parts.tsx';
 import { BLUESKY_LANGUAGES, CANCELLABLE, platformName, TIKTOK_PRIVACY } from './post-words.ts';
 import { PreviewPanel, type PreviewMedia } from './PostPreview.tsx';
 import { t } from '../../i18n/index.ts';
+import { ruleText } from '../../i18n/rule-text.ts';
 
 interface Draft {
   caption: string;
@@ -358,7 +359,7 @@ export function PostEditor({ post, onBack, onSaved, onSubmitted }: { post: PostV
   const tiktokCreator = useTikTokCreatorInfo(draft.targets.includes('tiktok'));
   const audienceProblem = draft.targets.includes('tiktok') ? tiktokAudienceProblem(tiktokCreator.state, draft.options.tiktok?.privacyLevel, (l) => TIKTOK_PRIVACY.find((p) => p.value === l)?.label ?? l) : null;
   const blocking = [
-    ...checks.flatMap((c) => c.errors.map((e) => `${platformName(c.platform)}: ${e.message}`)),
+    ...checks.flatMap((c) => c.errors.map((e) => `${platformName(c.platform)}: ${ruleText(e)}`)),
     ...(audienceProblem ? [`${platformName('tiktok')}: ${audienceProblem}`] : []),
   ];
   const submitReason =

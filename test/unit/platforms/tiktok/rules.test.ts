@@ -56,6 +56,7 @@ describe('TikTok caption length (UTF-16 code units, max 2200)', () => {
         field: 'caption',
         code: 'tiktok.caption-too-long',
         message: 'The caption is 2,201 characters long as TikTok counts them; the limit is 2,200. Shorten it by 1 character. Emoji and some accented letters count as two or more.',
+        params: { used: 2201, limit: 2200, count: 1 },
       },
     ]);
   });

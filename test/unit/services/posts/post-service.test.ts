@@ -127,6 +127,9 @@ describe('post workflow', () => {
     expect(post.checks.find((c) => c.platform === 'tiktok')!.errors.map((e) => e.code)).toContain('tiktok.one-video');
     const err = await refusal(service.submit(ann, post.id, post.version));
     expect(err.code).toBe('post.rules');
+    expect(err.message).toBe('This post cannot be submitted yet: bluesky: Bluesky allows 300 characters; this caption has 301.');
+    // The first problem's platform, code and values, for the renderer to say it in the staff's language.
+    expect(err.toValue().params).toEqual({ platform: 'bluesky', rule: 'bluesky.too-long', limit: 300, used: 301 });
     expect((await service.get(post.id)).state).toBe('draft');
   });
 
