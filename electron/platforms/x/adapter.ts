@@ -1,7 +1,8 @@
 // Publishes a post to X through API v2 (../shared/platform-apis.md §2): each photo or the video
 // sent through the chunked media endpoints in segments read from the library one at a time,
-// processing polled at X's pace, then POST /2/tweets. Every step is checkpointed; a post whose
-// fate is unknown is looked up among the account's recent posts, never sent blind a second time.
+// processing polled at X's pace, each photo's or GIF's description (alt text) set on its media
+// id, then POST /2/tweets. Every step is checkpointed; a post whose fate is unknown is looked up
+// among the account's recent posts, never sent blind a second time.
 import { stat } from 'node:fs/promises';
 import type { AccountCredentials, AppCredentials } from '../../services/vault/vault.ts';
 import type { PlatformAdapter, PublishContext, PublishMedia, PublishRequest, PublishResult } from '../adapter.ts';
@@ -10,7 +11,7 @@ import { multipartFileBody } from '../mastodon/mastodon-multipart.ts';
 import { checkPostForPlatform } from '../post-rules.ts';
 import { clip, PublishError, publishErrors } from '../publish-error.ts';
 import { parseRetryAfter, retryPolicy, TransientFailure, type RetryPolicy } from '../retry.ts';
-import { X_DUPLICATE_DETAIL, X_LIMITS, X_MEDIA_TYPES, X_PATHS, type XMediaCategory, type XProcessingInfo } from './protocol.ts';
+import { X_DUPLICATE_DETAIL, X_LIMITS, X_MEDIA_TYPES, X_PATHS, xAltTextLength, type XMediaCategory, type XProcessingInfo } from './protocol.ts';
 
 export const X_REQUESTER = 'publish:x';
 
@@ -31,6 +32,8 @@ interface XMediaState {
   segmentsDone: number;
   finalized: boolean;
   ready: boolean;
+  /** The description X confirmed for this media id; null until one is set. */
+  altText: string | null;
   /** Epoch ms after which X no longer knows the media id. */
   expiresAt: number;
 }
@@ -114,6 +117,7 @@ function readState(raw: Record<string, unknown>): XJobState {
               segmentsDone: m.segmentsDone as number,
               finalized: m.finalized === true,
               ready: m.ready === true,
+              altText: typeof m.altText === 'string' ? m.altText : null,
               expiresAt: typeof m.expiresAt === 'number' ? m.expiresAt : 0,
             }
           : null,
@@ -133,6 +137,11 @@ function readState(raw: Record<string, unknown>): XJobState {
 /** A post's text with every link as one token: X returns links rewritten to t.co (§2.3). */
 function linksAside(text: string): string {
   return text.replace(/https?:\/\/\S+/g, '<link>').trim();
+}
+
+/** The description to set on X: a photo's or GIF's alt text; none for a video, whose metadata X does not take. */
+function altTextOf(media: PublishMedia): string {
+  return media.kind === 'video' ? '' : (media.altText?.trim() ?? '');
 }
 
 function categoryOf(media: PublishMedia): XMediaCategory {
@@ -210,6 +219,10 @@ class XPublishJob {
     const videos = media.filter((m) => m.kind === 'video').length;
     if (media.length > X_LIMITS.maxMediaPerPost) throw fix('too-many', 'X allows up to 4 photos in a post.', `${media.length} media items`);
     if (videos > 0 && media.length > 1) throw fix('one-video', 'A post on X can have one video, without photos.', `${videos} video(s) among ${media.length} items`);
+    media.forEach((m, i) => {
+      const length = xAltTextLength(altTextOf(m));
+      if (length > X_LIMITS.altTextMaxChars) throw fix('alt-too-long', `The description of photo ${i + 1} is longer than X allows (${X_LIMITS.altTextMaxChars} characters). Nothing was sent; shorten it and send the post again.`, `item ${i + 1}: alt text of ${length} characters, limit ${X_LIMITS.altTextMaxChars}`);
+    });
     for (const m of media) {
       if (!(X_MEDIA_TYPES as readonly string[]).includes(m.contentType)) throw fix('media-format', 'X does not accept this kind of file.', `content type ${m.contentType.slice(0, 60)}`);
       const category = categoryOf(m);
@@ -241,14 +254,18 @@ class XPublishJob {
     const media = this.#request.media[index]!;
     let m = state.media[index] ?? null;
     if (m && (m.cleanSha256 !== media.cleanSha256 || m.expiresAt - this.#s.now() < MEDIA_SAFETY_MS)) m = null;
-    if (m?.ready) return;
     try {
-      if (!m) m = await this.#initialize(state, index, media);
-      if (!m.finalized) {
-        await this.#appendFrom(state, m, index, media);
-        await this.#finalize(state, m);
+      if (!m || !m.ready) {
+        m ??= await this.#initialize(state, index, media);
+        if (!m.finalized) {
+          await this.#appendFrom(state, m, index, media);
+          await this.#finalize(state, m);
+        }
+        await this.#awaitProcessing(state, m, index);
       }
-      await this.#awaitProcessing(state, m, index);
+      // A resumed job sends the description again unless the checkpoint says X confirmed it:
+      // setting it twice on one media id is harmless, a post without it is not what was approved.
+      await this.#describe(state, m, index);
     } catch (err) {
       // X forgot the media (expired, or a resumed id it no longer has): upload it afresh, once.
       if (err instanceof PublishError && err.code === 'publish.x.not-found' && restarts < 1) {
@@ -283,7 +300,7 @@ class XPublishJob {
       throw errors.make('bad-response', 'X did not confirm a photo or video upload as expected. Nothing was published; Airlock will try again later.', `POST ${X_PATHS.mediaInitialize}: answer lacks data.id or data.media_key`, 'retry');
     }
     const lifetime = typeof data.expires_after_secs === 'number' ? data.expires_after_secs * 1000 : 24 * 60 * 60_000;
-    const m: XMediaState = { cleanSha256: media.cleanSha256, mediaId: data.id, mediaKey: data.media_key, segmentBytes, segmentsDone: 0, finalized: false, ready: false, expiresAt: this.#s.now() + lifetime };
+    const m: XMediaState = { cleanSha256: media.cleanSha256, mediaId: data.id, mediaKey: data.media_key, segmentBytes, segmentsDone: 0, finalized: false, ready: false, altText: null, expiresAt: this.#s.now() + lifetime };
     state.media[index] = m;
     await this.#save(state);
     return m;
@@ -354,6 +371,34 @@ class XPublishJob {
       await this.#s.retry.sleep(wait, this.#context.signal);
       if (this.#context.signal.aborted) throw errors.aborted();
     }
+  }
+
+  /**
+   * A photo's or GIF's description, through X's "Create Media metadata"
+   * (https://docs.x.com/x-api/media/create-media-metadata; the v1.1 reference,
+   * developer.x.com/en/docs/media/upload-media/api-reference/post-media-metadata-create, says it is
+   * for images and GIFs and is set after the upload finishes and before the post is created).
+   */
+  async #describe(state: XJobState, m: XMediaState, index: number): Promise<void> {
+    const text = altTextOf(this.#request.media[index]!);
+    // Once the post may exist its media are left alone: every description was confirmed before
+    // `creatingSince` was first saved (a checkpoint from before descriptions were sent has none).
+    if (text === '' || m.altText === text || state.creatingSince !== null) return;
+    try {
+      await this.#api.request({
+        method: 'POST',
+        url: `${this.#apiBase}${X_PATHS.mediaMetadata}`,
+        what: `POST ${X_PATHS.mediaMetadata} for item ${index + 1}`,
+        json: { id: m.mediaId, metadata: { alt_text: { text } } },
+      });
+    } catch (err) {
+      if (err instanceof PublishError && err.code === 'publish.x.refused') {
+        throw errors.make('alt-text-refused', `X did not accept the description (alt text) of photo ${index + 1}. Nothing was published. Ask IT to look at the details.`, err.detail, 'fix');
+      }
+      throw err;
+    }
+    m.altText = text;
+    await this.#save(state);
   }
 
   /** POST /2/tweets (§2.3). After an attempt that went unanswered, the account's posts are checked first. */

@@ -15,6 +15,12 @@ export const X_PATHS = {
   /** GET with `command=STATUS&media_id=…` (§2.2 step 4). */
   mediaStatus: '/2/media/upload',
   tweets: '/2/tweets',
+  /**
+   * "Create Media metadata" (https://docs.x.com/x-api/media/create-media-metadata): POST JSON
+   * `{ id, metadata: { alt_text: { text } } }` with the user's bearer token, answered with
+   * `{ data: { associated_metadata: { alt_text: { text } } } }`. Not in the platform notes.
+   */
+  mediaMetadata: '/2/media/metadata',
 } as const;
 
 /** §2.1: what posting with media needs, and `offline.access` for a refresh token. */
@@ -32,7 +38,18 @@ export const X_LIMITS = {
   gifMaxBytes: 15 * 1024 * 1024,
   videoMaxBytes: 512 * 1024 * 1024,
   maxMediaPerPost: 4,
+  /**
+   * A photo's or GIF's description (alt text). The v1.1 reference
+   * (developer.x.com/en/docs/media/upload-media/api-reference/post-media-metadata-create) says
+   * at most 1000 characters, for images and GIFs only, set after the upload and before the post.
+   */
+  altTextMaxChars: 1000,
 } as const;
+
+/** Characters in a description as X counts them for its limit: Unicode code points. */
+export function xAltTextLength(text: string): number {
+  return [...text].length;
+}
 
 export const X_MEDIA_TYPES = ['video/mp4', 'video/webm', 'video/mp2t', 'video/quicktime', 'image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/bmp', 'image/tiff', 'image/pjpeg', 'text/srt', 'text/vtt'] as const;
 

@@ -1,8 +1,8 @@
 // A protocol-faithful X API v2 on 127.0.0.1 for tests and the training demo: OAuth 2.0 with
 // PKCE and rotating refresh tokens, the dedicated chunked media endpoints (initialize, append
-// with multipart segments, finalize, STATUS with processing_info), POST /2/tweets, users/me and
-// recent posts, RFC 7807 problems and rate-limit headers (../shared/platform-apis.md §2), plus
-// faults on demand. Segments are hashed as they pass and never held. Never a real host.
+// with multipart segments, finalize, STATUS with processing_info), a photo's or GIF's alt text
+// through media metadata, POST /2/tweets, users/me and recent posts, RFC 7807 problems and
+// rate-limit headers (../shared/platform-apis.md §2), plus faults on demand. Segments are hashed as they pass and never held. Never a real host.
 import { createHash, type Hash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Clock } from '../../services/core.ts';
@@ -19,12 +19,13 @@ import {
   X_PATHS,
   X_PROBLEM,
   X_SCOPES,
+  xAltTextLength,
   type XMediaCategory,
   type XProblem,
   type XProcessingInfo,
 } from './protocol.ts';
 
-export type XEndpoint = 'authorize' | 'token' | 'revoke' | 'me' | 'user_tweets' | 'initialize' | 'append' | 'finalize' | 'status' | 'tweets';
+export type XEndpoint = 'authorize' | 'token' | 'revoke' | 'me' | 'user_tweets' | 'initialize' | 'append' | 'finalize' | 'status' | 'metadata' | 'tweets';
 
 /**
  * Faults on demand, consumed in the order injected. `drop-connection` closes the socket with no
@@ -34,6 +35,8 @@ export type XEndpoint = 'authorize' | 'token' | 'revoke' | 'me' | 'user_tweets' 
 export type XFault = { endpoint?: XEndpoint; times?: number; segmentIndex?: number } & (
   | { kind: 'drop-connection'; when?: 'mid-request' | 'after-processing' }
   | { kind: 'server-error'; status?: number }
+  /** A 400 Invalid Request problem, as X answers parameters it will not take. */
+  | { kind: 'invalid-request'; message?: string }
   | { kind: 'rate-limit'; resetSeconds?: number }
   | { kind: 'expired-token' }
   | { kind: 'processing-failure' }
@@ -68,7 +71,7 @@ export interface XFeedPost {
   text: string;
   mediaKeys: string[];
   /** `contentHash`: SHA-256 over the ordered segments' SHA-256s (see `segmentChainHash`); the bytes are never kept. */
-  media: { mediaKey: string; type: string; contentHash: string | null; sizeBytes: number }[];
+  media: { mediaKey: string; type: string; contentHash: string | null; sizeBytes: number; altText: string | null }[];
   createdAt: string;
 }
 
@@ -124,6 +127,8 @@ interface Media {
   polls: number;
   failed: boolean;
   expiresAt: number;
+  /** Set through media metadata; shown with the post. */
+  altText: string | null;
 }
 
 interface Tweet {
@@ -229,7 +234,7 @@ class Simulation implements XSimulator {
         mediaKeys: [...t.mediaKeys],
         media: t.mediaKeys.map((key) => {
           const m = [...this.#media.values()].find((x) => x.key === key)!;
-          return { mediaKey: key, type: m.type, contentHash: m.sha256, sizeBytes: m.totalBytes };
+          return { mediaKey: key, type: m.type, contentHash: m.sha256, sizeBytes: m.totalBytes, altText: m.altText };
         }),
         createdAt: new Date(t.createdAt).toISOString(),
       }))
@@ -306,6 +311,7 @@ class Simulation implements XSimulator {
     if (/^\/2\/media\/upload\/[^/]+\/append$/.test(path)) return 'append';
     if (/^\/2\/media\/upload\/[^/]+\/finalize$/.test(path)) return 'finalize';
     if (path === X_PATHS.mediaStatus && method === 'GET') return 'status';
+    if (path === X_PATHS.mediaMetadata) return 'metadata';
     if (path === X_PATHS.tweets) return 'tweets';
     return null;
   }
@@ -359,6 +365,7 @@ class Simulation implements XSimulator {
     if (fault?.kind === 'rate-limit') {
       return { ...problem(429, 'Too Many Requests', 'Too Many Requests', X_PROBLEM.rateLimit), headers: { 'x-rate-limit-limit': '1875', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.ceil(this.#now() / 1000) + (fault.resetSeconds ?? 60)) } };
     }
+    if (fault?.kind === 'invalid-request') return invalid(fault.message ?? 'The request was refused.');
     if (endpoint === 'token' || endpoint === 'revoke') {
       if (!/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) return { status: 400, body: { error: 'invalid_request', error_description: 'Use application/x-www-form-urlencoded.' } };
       const form = new URLSearchParams(body.toString('utf8'));
@@ -378,6 +385,8 @@ class Simulation implements XSimulator {
         return this.#scoped(access, ['media.write']) ?? this.#finalize(access, decodeURIComponent(url.pathname.split('/')[4]!));
       case 'status':
         return this.#scoped(access, ['media.write']) ?? this.#status(access, url);
+      case 'metadata':
+        return this.#scoped(access, ['media.write']) ?? this.#metadata(access, body);
       case 'tweets':
         return this.#scoped(access, ['tweet.read', 'tweet.write', 'users.read']) ?? this.#createTweet(access, body);
       default:
@@ -442,6 +451,7 @@ class Simulation implements XSimulator {
       polls: 0,
       failed: false,
       expiresAt: this.#now() + 1_295_999_000,
+      altText: null,
     };
     this.#media.set(id, media);
     return { status: 200, body: { data: { id, media_key: media.key, expires_after_secs: 1_295_999 } } };
@@ -460,7 +470,7 @@ class Simulation implements XSimulator {
     // The segment index is only known once the body is read; a fault for one segment is taken then.
     const fault = this.#takeFault('append');
     if (fault?.kind === 'expired-token') this.#oauth.expireAccessToken(req.headers.authorization);
-    if (fault?.kind === 'server-error' || fault?.kind === 'rate-limit') return early(this.#reply(req, url, 'append', Buffer.alloc(0), fault));
+    if (fault?.kind === 'server-error' || fault?.kind === 'rate-limit' || fault?.kind === 'invalid-request') return early(this.#reply(req, url, 'append', Buffer.alloc(0), fault));
     if (!access || fault?.kind === 'expired-token') return early(problem(401, 'Unauthorized', 'Unauthorized'));
     if (!media || media.userId !== access.grant.userId) return early(problem(404, 'Not Found Error', `Could not find media with id: [${mediaId}].`, X_PROBLEM.notFound));
     if (media.finalized) return early(invalid('Media has already been finalized.'));
@@ -482,7 +492,7 @@ class Simulation implements XSimulator {
     if (indexText === undefined || !/^\d{1,3}$/.test(indexText) || index > X_LIMITS.maxSegments - 1) return done(invalid('segment_index must be an integer from 0 to 999.', { segment_index: [String(indexText)] }));
     if (!file) return done(invalid('The media field is required.', { media: [] }));
     const segmentFault = this.#faults.pending().some((f) => f.segmentIndex === index && (f.endpoint === undefined || f.endpoint === 'append')) ? this.#takeFault('append', index) : undefined;
-    if (segmentFault?.kind === 'server-error' || segmentFault?.kind === 'rate-limit') return done(this.#reply(req, url, 'append', Buffer.alloc(0), segmentFault));
+    if (segmentFault?.kind === 'server-error' || segmentFault?.kind === 'rate-limit' || segmentFault?.kind === 'invalid-request') return done(this.#reply(req, url, 'append', Buffer.alloc(0), segmentFault));
     if (segmentFault?.kind === 'drop-connection' && segmentFault.when !== 'after-processing') return void req.socket.destroy();
     if (file.size > 5 * 1024 * 1024) return done(invalid('Segment is larger than 5 MB.'));
     this.#keepSegment(media, index, file.size, file.sha256);
@@ -556,6 +566,39 @@ class Simulation implements XSimulator {
     return { status: 200, body: { data: { id: media.id, media_key: media.key, ...(video ? { processing_info: this.#processing(media, true) } : {}) } } };
   }
 
+  /** Uploaded, finalized and, for a GIF or video, processed: what a post or metadata may name. */
+  #ready(m: Media): boolean {
+    return m.finalized && !m.failed && m.expiresAt > this.#now() && (m.category === 'tweet_image' || m.polls > this.#processingPolls);
+  }
+
+  /**
+   * "Create Media metadata" (https://docs.x.com/x-api/media/create-media-metadata), alt text only.
+   * The v1.1 reference says metadata is for images and GIFs, at most 1000 characters of alt text,
+   * set once the upload is done; what X answers for a video or an unfinished upload is not
+   * documented, so those are its usual 400 Invalid Request problem.
+   */
+  #metadata(access: OAuthAccess, body: Buffer): Reply {
+    const json = jsonObject(body);
+    if (!json) return invalid('Request body must be a JSON object.');
+    const extra = Object.keys(json).filter((k) => k !== 'id' && k !== 'metadata');
+    if (extra.length > 0) return invalid(`Unknown fields: ${extra.join(', ')}`);
+    const id = json.id;
+    if (typeof id !== 'string' || !/^\d{1,19}$/.test(id)) return invalid('id must be a media id (a numeric string).', { id: [String(id)] });
+    if (!isRecord(json.metadata)) return invalid('metadata is required.', { metadata: [] });
+    const altText = json.metadata.alt_text;
+    if (altText !== undefined && (!isRecord(altText) || typeof altText.text !== 'string')) return invalid('metadata.alt_text.text must be a string.', { alt_text: [] });
+    const media = this.#media.get(id);
+    if (!media || media.userId !== access.grant.userId || media.expiresAt <= this.#now()) return problem(404, 'Not Found Error', `Could not find media with id: [${id}].`, X_PROBLEM.notFound);
+    if (media.category !== 'tweet_image' && media.category !== 'tweet_gif') return invalid('Metadata is only supported for images and GIFs.', { id: [id] });
+    if (!this.#ready(media)) return invalid('Media upload has not completed.', { id: [id] });
+    if (isRecord(altText)) {
+      const text = String(altText.text);
+      if (xAltTextLength(text) > X_LIMITS.altTextMaxChars) return invalid(`alt_text.text must be at most ${X_LIMITS.altTextMaxChars} characters.`, { alt_text: [String(xAltTextLength(text))] });
+      media.altText = text === '' ? null : text;
+    }
+    return { status: 200, body: { data: { associated_metadata: media.altText === null ? {} : { alt_text: { text: media.altText } } } } };
+  }
+
   #createTweet(access: OAuthAccess, body: Buffer): Reply {
     const json = jsonObject(body);
     if (!json) return invalid('Request body must be a JSON object.');
@@ -567,7 +610,7 @@ class Simulation implements XSimulator {
     const media: Media[] = [];
     for (const id of mediaIds as string[]) {
       const m = this.#media.get(id);
-      const ready = m && m.userId === access.grant.userId && m.finalized && !m.failed && m.expiresAt > this.#now() && (m.category === 'tweet_image' || m.polls > this.#processingPolls);
+      const ready = m && m.userId === access.grant.userId && this.#ready(m);
       if (!ready) return invalid('Your media IDs are invalid.', { media_ids: [id] });
       media.push(m);
     }

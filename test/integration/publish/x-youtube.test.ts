@@ -1,10 +1,12 @@
 // A post for X and YouTube through the whole kiosk: approved and scheduled through the API,
 // published by the publisher with the adapters openCore wires, tokens from the real keychain,
-// and the X and YouTube simulators on 127.0.0.1 holding the post and the video afterwards.
+// and the X and YouTube simulators on 127.0.0.1 holding the post and the video afterwards; photos
+// go to X with the descriptions staff wrote.
 import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../../common/contract.ts';
 import { startXSimulator, type XSimulator } from '../../../electron/platforms/x/simulator.ts';
@@ -82,6 +84,8 @@ describe('publishing to X and YouTube through the kiosk', () => {
       expect(x.feed()).toHaveLength(xBefore + 1);
       expect(x.feed()[0]).toMatchObject({ text: 'Ferry times change on Monday #harbour', authorId: x.accounts()[0]!.id });
       expect(x.feed()[0]!.media[0]).toMatchObject({ type: 'video/mp4', sizeBytes: video.length });
+      // The video's description is not sent to X, whose media metadata is for images and GIFs.
+      expect(x.feed()[0]!.media[0]!.altText).toBeNull();
       expect(yt.feed()).toHaveLength(ytBefore + 1);
       expect(yt.feed()[0]).toMatchObject({ title: 'New ferry times', description: 'Ferry times change on Monday #harbour', channelId: yt.channels()[0]!.id, sizeBytes: video.length });
       expect(yt.feed()[0]!.sha256).toBe(createHash('sha256').update(video).digest('hex'));
@@ -122,6 +126,72 @@ describe('publishing to X and YouTube through the kiosk', () => {
       expect(yt.feed()[0]!.sha256).toBe(createHash('sha256').update(video).digest('hex'));
     } finally {
       await again.close();
+    }
+  }, 60_000);
+});
+
+describe('photos with descriptions to X through the kiosk', () => {
+  /** A JPEG adopted into the library as an imported photo; its library id. */
+  async function seedPhoto(core: AirlockCore, name: string, colour: number): Promise<string> {
+    const temp = path.join(core.blobs.tmpDir, `${name}.jpg`);
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: colour, g: 90, b: 160 } } }).jpeg().toFile(temp);
+    const blob = await core.blobs.adoptFile(temp);
+    const id = `photo-${blob.sha256.slice(0, 8)}`;
+    const sessionId = `seed-${id}`;
+    await core.store.call('imports.begin', { id: sessionId, startedAt: new Date().toISOString(), sourcePath: '/seed', volume: null });
+    await core.store.call('imports.commit', {
+      sessionId,
+      finishedAt: new Date().toISOString(),
+      package: null,
+      media: [{ id, kind: 'image', format: 'jpeg', originalSha256: `${blob.sha256.slice(0, 63)}0`, originalName: `${name}.jpg`, cleanSha256: blob.sha256, cleanBytes: blob.bytes, thumbnailSha256: null, width: 320, height: 240, durationMs: null, reportJson: '{"mediaKind":"image","findings":[],"warnings":[]}', importSessionId: sessionId, createdAt: new Date().toISOString() }],
+      posts: [],
+      acceptedCount: 1,
+      rejectedCount: 0,
+      resultJson: '{}',
+    });
+    return id;
+  }
+
+  it('an approved post with two described photos and one without reaches X with each description, set before the post', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'airlock-publish-data-'));
+    const core = await openKiosk(dataDir);
+    try {
+      await signInFirstAdmin(core);
+      const tokens = x.issueTokens();
+      const user = x.accounts()[0]!;
+      await core.connectAccount(
+        { platform: 'x', account_id: user.id, display_name: `@${user.username} (simulator)`, api_base: x.origin, connected_by: 'test', simulated: true },
+        { accessToken: tokens.access_token, refreshToken: tokens.refresh_token!, expiresAt: Date.now() + tokens.expires_in * 1000 },
+      );
+      const photos = [await seedPhoto(core, 'pier', 40), await seedPhoto(core, 'market', 120), await seedPhoto(core, 'square', 200)];
+      const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
+      const media = [
+        { mediaId: photos[0]!, altText: 'The new pier, seen from the water' },
+        { mediaId: photos[1]!, altText: 'Stalls in the market hall' },
+        { mediaId: photos[2]!, altText: null },
+      ];
+      let post = await ok<PostView>(core.call('posts.create', { caption: 'Harbour photos from the weekend #harbour', targets: ['x'], options: {}, media }));
+      post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
+      await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
+      post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
+      post = await ok<PostView>(core.call('posts.schedule', { id: post.id, version: post.version, at: 'now' }));
+      const before = x.requests().length;
+
+      await core.publisher.tick();
+
+      const after = await ok<PostView>(core.call('posts.get', { id: post.id }));
+      expect(after.state).toBe('published');
+      expect(x.feed()[0]).toMatchObject({ text: 'Harbour photos from the weekend #harbour' });
+      expect(x.feed()[0]!.media.map((m) => [m.type, m.altText])).toEqual([
+        ['image/jpeg', 'The new pier, seen from the water'],
+        ['image/jpeg', 'Stalls in the market hall'],
+        ['image/jpeg', null],
+      ]);
+      const sent = x.requests().slice(before).map((r) => r.endpoint);
+      expect(sent.filter((e) => e === 'metadata')).toHaveLength(2);
+      expect(sent.lastIndexOf('metadata')).toBeLessThan(sent.indexOf('tweets'));
+    } finally {
+      await core.close();
     }
   }, 60_000);
 });

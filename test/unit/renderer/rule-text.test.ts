@@ -35,7 +35,11 @@ const SCENARIOS: Record<PlatformId, PostFacts[]> = {
   tiktok: [facts({ caption: 'x'.repeat(2201) }), facts({ media: [video({ format: 'quicktime' })], options: { tiktok: { privacyLevel: 'PUBLIC_TO_EVERYONE' } } })],
   bluesky: [facts({ caption: 'x'.repeat(301), media: [image(), image(), image(), image(), image()] }), facts({ media: [video(), video()] })],
   mastodon: [facts({ caption: 'x'.repeat(501), media: [image({ altText: 'd'.repeat(1501) }), image(), image(), image(), video()] })],
-  x: [facts({ caption: 'x'.repeat(281), media: [image(), image(), image(), image(), video()] })],
+  x: [
+    facts({ caption: 'x'.repeat(281), media: [image(), image(), image(), image(), video()] }),
+    facts({ media: [image({ altText: 'A bench' }), image({ altText: 'd'.repeat(1001) })] }),
+    facts({ media: [video({ altText: 'Ferry leaving the harbour' })] }),
+  ],
   youtube: [facts({ options: { youtube: {} } }), facts({ media: [video()], options: { youtube: { title: `${'t'.repeat(100)}<`, privacy: 'friends', description: 'é'.repeat(2501) } } })],
   facebook: [
     facts({ options: { facebook: { format: 'story' } } }),
@@ -168,6 +172,8 @@ describe('platform rule issues in the active language', () => {
     expect(said('tiktok.interaction-disabled')).toBe('Kommentaarid on selle konto TikToki seadetes välja lülitatud, seega ei saa neid selle postituse jaoks lubada.');
     expect(said('linkedin.video-shape')).toBe('LinkedIn võtab vastu videoid, mille külgede suhe on 1:2,4 (püstine) kuni 2,4:1 (lai).');
     expect(said('mastodon.alt-missing')).toBe('2. failil pole kirjeldust (alternatiivteksti).');
+    expect(said('x.alt-too-long')).toBe('Foto 2 kirjeldus on 1001 tähemärki pikk; X lubab 1000.');
+    expect(said('x.alt-video-not-sent')).toBe('X näitab kirjeldusi ainult fotode ja GIF-ide juures, seega läheb see video X-i ilma kirjelduseta.');
   });
 
   it('shows the rules\' own sentence for a code the catalogue does not know, or an issue without the values its sentence needs', async () => {

@@ -1,11 +1,13 @@
 // The X adapter against the protocol-faithful simulator on 127.0.0.1, through the real egress
 // client: segmented media uploads with processing, photos, a connection lost mid-segment,
 // rate limits and server errors, a rotated refresh token saved before use, refusals staff can
-// understand, and crash and resume without a second post.
+// understand, each photo's description set before the post, and crash and resume without a
+// second post.
 import { createHash } from 'node:crypto';
 import { open, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishMedia, PublishRequest } from '../../../../electron/platforms/adapter.ts';
 import { createXAdapter, type XAdapterOptions } from '../../../../electron/platforms/x/adapter.ts';
@@ -20,6 +22,7 @@ let clip: string;
 let video: string;
 let photo: string;
 let photo2: string;
+let gif: string;
 const suite = simulatorPerTest<XSimulator>();
 
 const SEGMENT = 1 * MiB;
@@ -32,6 +35,8 @@ beforeAll(async () => {
   photo2 = join(dir, 'photo2.png');
   await plainPhoto(photo, 'jpeg', 1200, 800);
   await plainPhoto(photo2, 'png', 400, 300);
+  gif = join(dir, 'wave.gif');
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 20, g: 120, b: 200 } } }).gif().toFile(gif);
 }, 60_000);
 
 afterAll(async () => {
@@ -101,7 +106,7 @@ describe('X adapter: publishing', () => {
     const [post] = s.feed();
     expect(s.feed()).toHaveLength(1);
     expect(post!.text).toBe(req.caption);
-    expect(post!.media).toEqual([{ mediaKey: post!.mediaKeys[0], type: 'video/mp4', contentHash: await expectedChain(video, SEGMENT), sizeBytes: req.media[0]!.bytes }]);
+    expect(post!.media).toEqual([{ mediaKey: post!.mediaKeys[0], type: 'video/mp4', contentHash: await expectedChain(video, SEGMENT), sizeBytes: req.media[0]!.bytes, altText: null }]);
     expect(result).toEqual({ remoteId: post!.id, url: `https://x.com/citycouncil/status/${post!.id}`, outcome: 'published' });
     expect(endpoints(s)).toEqual(['me', 'initialize', ...Array(6).fill('append'), 'finalize', 'status', 'status', 'status', 'tweets']);
     // Each segment went as its own request of at most one segment plus the multipart framing.
@@ -313,5 +318,120 @@ describe('X adapter: crash and resume', () => {
     expect(s.segments().map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(s.feed()[0]!.media[0]!.contentHash).toBe(await expectedChain(video, SEGMENT));
     expect(result.remoteId).toBe(s.feed()[0]!.id);
+  });
+});
+
+describe('X adapter: descriptions (alt text) through media metadata', () => {
+  const described = async (path: string, contentType: string, altText: string | null, kind: 'image' | 'video' = 'image'): Promise<PublishMedia> => ({ ...(await mediaOf(path, kind, contentType)), altText });
+
+  it('sets each photo\'s description once its upload has finished and before the post, and a photo without one has none', async () => {
+    const s = await start();
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const req = await request([
+      await described(photo, 'image/jpeg', 'The new library entrance, with a ramp on the left'),
+      await described(photo2, 'image/png', '  Opening hours: Monday to Friday, 9 to 18  '),
+      await described(photo, 'image/jpeg', '   '),
+    ]);
+
+    await adapter.publish(req, h.context);
+
+    expect(s.feed()).toHaveLength(1);
+    expect(s.feed()[0]!.media.map((m) => m.altText)).toEqual(['The new library entrance, with a ramp on the left', 'Opening hours: Monday to Friday, 9 to 18', null]);
+    expect(endpoints(s)).toEqual(['me', 'initialize', 'append', 'finalize', 'metadata', 'initialize', 'append', 'finalize', 'metadata', 'initialize', 'append', 'finalize', 'tweets']);
+    expect(h.state().media).toMatchObject([{ altText: 'The new library entrance, with a ramp on the left' }, { altText: 'Opening hours: Monday to Friday, 9 to 18' }, { altText: null }]);
+  });
+
+  it('describes a GIF after X has processed it', async () => {
+    const s = await start({ processingPolls: 1 });
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    await adapter.publish(await request([await described(gif, 'image/gif', 'A wave of blue')]), h.context);
+    expect(s.feed()[0]!.media).toMatchObject([{ type: 'image/gif', altText: 'A wave of blue' }]);
+    expect(endpoints(s)).toEqual(['me', 'initialize', 'append', 'finalize', 'status', 'status', 'metadata', 'tweets']);
+  });
+
+  it('sends no description for a video, as X takes metadata for images and GIFs only', async () => {
+    const s = await start({ processingPolls: 0 });
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    await adapter.publish(await request([await described(clip, 'video/mp4', 'Ferry leaving the harbour', 'video')]), h.context);
+    expect(count(s, 'metadata')).toBe(0);
+    expect(s.feed()[0]!.media[0]!.altText).toBeNull();
+  });
+
+  it('tries the description again after a server error, posting once with it', async () => {
+    const s = await start({ faults: [{ kind: 'server-error', endpoint: 'metadata', status: 503 }, { kind: 'drop-connection', endpoint: 'metadata' }] });
+    const h = harness(s);
+    const { adapter, sleeps } = adapterWith(s);
+    await adapter.publish(await request([await described(photo, 'image/jpeg', 'The harbour at dawn')]), h.context);
+    expect(s.requests().filter((r) => r.endpoint === 'metadata').map((r) => r.status)).toEqual([503, 0, 200]);
+    expect(sleeps.length).toBeGreaterThanOrEqual(2);
+    expect(s.feed()).toHaveLength(1);
+    expect(s.feed()[0]!.media[0]!.altText).toBe('The harbour at dawn');
+  });
+
+  it('ends in plain words, with no post, when X refuses a description', async () => {
+    const s = await start({ faults: [{ kind: 'invalid-request', endpoint: 'metadata', message: 'alt_text.text is invalid.' }] });
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const err = await adapter.publish(await request([await described(photo, 'image/jpeg', 'A bench'), await described(photo2, 'image/png', 'A tree')]), h.context).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'publish.x.alt-text-refused',
+      next: 'fix',
+      message: 'X did not accept the description (alt text) of photo 1. Nothing was published. Ask IT to look at the details.',
+      detail: expect.stringContaining('alt_text.text is invalid.'),
+    });
+    expect(count(s, 'tweets')).toBe(0);
+    expect(s.feed()).toHaveLength(0);
+  });
+
+  it('refuses a description longer than 1000 characters before sending anything', async () => {
+    const s = await start();
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const err = await adapter.publish(await request([await described(photo, 'image/jpeg', 'd'.repeat(1001))]), h.context).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'publish.x.alt-too-long', next: 'fix', message: 'The description of photo 1 is longer than X allows (1000 characters). Nothing was sent; shorten it and send the post again.' });
+    expect(s.requests()).toHaveLength(0);
+  });
+
+  it('after a stop between the descriptions and the post, posts once with both descriptions and does not set them again', async () => {
+    const s = await start();
+    const h = harness(s);
+    const { adapter } = adapterWith(s);
+    const req = await request([await described(photo, 'image/jpeg', 'Council chamber'), await described(photo2, 'image/png', 'Mayor at the lectern')]);
+    h.onSave = (state) => {
+      if ((state.media as { altText?: string | null }[] | undefined)?.[1]?.altText) h.controller.abort();
+    };
+    expect(await adapter.publish(req, h.context).catch((e: unknown) => e)).toMatchObject({ code: 'publish.x.aborted' });
+    expect(s.feed()).toHaveLength(0);
+    h.onSave = undefined;
+    const restarted = { ...h.context, signal: new AbortController().signal };
+    expect(await adapter.reconcile(req, restarted)).toBeNull();
+    const before = s.requests().length;
+    const result = await adapter.publish(req, restarted);
+
+    // Nothing uploaded or described again; the post, looked for first, then sent once.
+    expect(s.requests().slice(before).map((r) => r.endpoint).filter((e) => e !== 'user_tweets')).toEqual(['tweets']);
+    expect(s.feed()).toHaveLength(1);
+    expect(result.remoteId).toBe(s.feed()[0]!.id);
+    expect(s.feed()[0]!.media.map((m) => m.altText)).toEqual(['Council chamber', 'Mayor at the lectern']);
+  });
+
+  it('after a description whose answer was lost, sets it again on the same upload and posts once with it', async () => {
+    const s = await start({ faults: [{ kind: 'drop-connection', endpoint: 'metadata', when: 'after-processing' }] });
+    const h = harness(s);
+    const { adapter } = adapterWith(s, { maxAttempts: 1 });
+    const req = await request([await described(photo, 'image/jpeg', 'Snow on the town hall roof')]);
+    expect(await adapter.publish(req, h.context).catch((e: unknown) => e)).toMatchObject({ code: 'publish.x.unreachable' });
+    expect(count(s, 'tweets')).toBe(0);
+    expect(await adapter.reconcile(req, h.context)).toBeNull();
+
+    await adapter.publish(req, h.context);
+
+    expect(count(s, 'initialize')).toBe(1);
+    expect(count(s, 'metadata')).toBe(2);
+    expect(count(s, 'tweets')).toBe(1);
+    expect(s.feed()[0]!.media[0]!.altText).toBe('Snow on the town hall roof');
   });
 });

@@ -1,6 +1,6 @@
 // The X simulator driven over plain HTTP the way §2 describes, to hold it to the protocol: the
 // OAuth code flow with S256 PKCE and rotating refresh tokens, the media state machine and its
-// refusals, and the RFC 7807 problems. 127.0.0.1 only.
+// refusals, alt text through media metadata, and the RFC 7807 problems. 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pkceS256 } from '../../../../electron/platforms/simulator-pkce-oauth.ts';
@@ -179,5 +179,63 @@ describe('X simulator: media and posts (§2.2–§2.4)', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('x-rate-limit-reset')) - Math.ceil(Date.now() / 1000)).toBeGreaterThanOrEqual(88);
     expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
+  });
+});
+
+describe('X simulator: media metadata (alt text)', () => {
+  async function upload(s: XSimulator, token: string, media_type: string, media_category: string) {
+    const id = (await call(s, 'POST', X_PATHS.mediaInitialize, { token, json: { media_type, total_bytes: 100, media_category } })).body.data.id as string;
+    await call(s, 'POST', X_PATHS.mediaAppend(id), { token, body: segment(0, Buffer.alloc(100, 7)) });
+    return id;
+  }
+  const describeMedia = (s: XSimulator, token: string, id: string, text: string) => call(s, 'POST', X_PATHS.mediaMetadata, { token, json: { id, metadata: { alt_text: { text } } } });
+
+  it('sets a finished photo\'s alt text, answers with it, and shows it with the post', async () => {
+    const s = await start();
+    const token = s.issueTokens().access_token;
+    const id = await upload(s, token, 'image/jpeg', 'tweet_image');
+    // Not before the upload has finished.
+    expect((await describeMedia(s, token, id, 'Too soon')).body).toMatchObject({ status: 400, type: 'https://api.twitter.com/2/problems/invalid-request' });
+    await call(s, 'POST', X_PATHS.mediaFinalize(id), { token });
+    const set = await describeMedia(s, token, id, 'A red ferry at the pier');
+    expect(set).toMatchObject({ status: 200, body: { data: { associated_metadata: { alt_text: { text: 'A red ferry at the pier' } } } } });
+    // Setting it again replaces it.
+    expect((await describeMedia(s, token, id, 'A red ferry at the north pier')).status).toBe(200);
+    const other = await upload(s, token, 'image/png', 'tweet_image');
+    await call(s, 'POST', X_PATHS.mediaFinalize(other), { token });
+    await call(s, 'POST', X_PATHS.tweets, { token, json: { text: 'Ferries', media: { media_ids: [id, other] } } });
+    expect(s.feed()[0]!.media.map((m) => m.altText)).toEqual(['A red ferry at the north pier', null]);
+  });
+
+  it('takes at most 1000 characters (counted as code points), and refuses a video, an unknown or another account\'s media, a missing token and a token without media.write', async () => {
+    const s = await start({ processingPolls: 0, accounts: [{}, {}] });
+    const [me, them] = s.accounts();
+    const token = s.issueTokens(me!.id).access_token;
+    const photo = await upload(s, token, 'image/jpeg', 'tweet_image');
+    await call(s, 'POST', X_PATHS.mediaFinalize(photo), { token });
+    expect((await describeMedia(s, token, photo, 'd'.repeat(1001))).status).toBe(400);
+    expect((await describeMedia(s, token, photo, '🌊'.repeat(1000))).status).toBe(200);
+
+    const video = await upload(s, token, 'video/mp4', 'tweet_video');
+    await call(s, 'POST', X_PATHS.mediaFinalize(video), { token });
+    await call(s, 'GET', `${X_PATHS.mediaStatus}?command=STATUS&media_id=${video}`, { token });
+    expect((await describeMedia(s, token, video, 'Ferry video')).body).toMatchObject({ status: 400, errors: [{ message: 'Metadata is only supported for images and GIFs.' }] });
+
+    expect((await describeMedia(s, token, '1234567890123456789', 'x')).body).toMatchObject({ status: 404, type: 'https://api.twitter.com/2/problems/resource-not-found' });
+    expect((await describeMedia(s, s.issueTokens(them!.id).access_token, photo, 'x')).status).toBe(404);
+    expect((await describeMedia(s, 'nope', photo, 'x')).status).toBe(401);
+    const noMedia = s.issueTokens(me!.id, ['tweet.read', 'tweet.write', 'users.read', 'offline.access']).access_token;
+    expect((await describeMedia(s, noMedia, photo, 'x')).body).toMatchObject({ status: 403, detail: 'Missing scopes: media.write', type: 'https://api.twitter.com/2/problems/client-forbidden' });
+    expect((await call(s, 'POST', X_PATHS.mediaMetadata, { token, json: { media_id: photo, alt_text: { text: 'v1.1 shape' } } })).status).toBe(400);
+  });
+
+  it('serves faults on demand: a server error, then a refusal', async () => {
+    const s = await start({ faults: [{ kind: 'server-error', endpoint: 'metadata' }, { kind: 'invalid-request', endpoint: 'metadata', message: 'No.' }] });
+    const token = s.issueTokens().access_token;
+    const id = await upload(s, token, 'image/jpeg', 'tweet_image');
+    await call(s, 'POST', X_PATHS.mediaFinalize(id), { token });
+    expect((await describeMedia(s, token, id, 'Pier')).status).toBe(503);
+    expect((await describeMedia(s, token, id, 'Pier')).body).toMatchObject({ status: 400, errors: [{ message: 'No.' }] });
+    expect((await describeMedia(s, token, id, 'Pier')).status).toBe(200);
   });
 });
