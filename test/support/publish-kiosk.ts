@@ -23,8 +23,19 @@ export async function paddedClip(dir: string, name: string, padBytes: number): P
   return Buffer.concat([clip, pad]);
 }
 
-/** A video in the library (already adopted as a blob), as an accepted import records it. */
-export async function seedMedia(core: AirlockCore, sha256: string, bytes: number): Promise<string> {
+/** What a seeded library item says about itself; a 1280×720, 5-second MP4 unless told otherwise. */
+export interface SeedFacts {
+  kind: 'image' | 'video';
+  format: string;
+  originalName: string;
+  width: number;
+  height: number;
+  durationMs: number | null;
+}
+
+/** A file in the library (already adopted as a blob), as an accepted import records it. */
+export async function seedMedia(core: AirlockCore, sha256: string, bytes: number, facts: Partial<SeedFacts> = {}): Promise<string> {
+  const f: SeedFacts = { kind: 'video', format: 'mp4', originalName: 'ferry.mp4', width: 1280, height: 720, durationMs: 5000, ...facts };
   const id = `media-${sha256.slice(0, 8)}`;
   const sessionId = `seed-${id}`;
   await core.store.call('imports.begin', { id: sessionId, startedAt: new Date().toISOString(), sourcePath: '/seed', volume: null });
@@ -32,7 +43,7 @@ export async function seedMedia(core: AirlockCore, sha256: string, bytes: number
     sessionId,
     finishedAt: new Date().toISOString(),
     package: null,
-    media: [{ id, kind: 'video', format: 'mp4', originalSha256: `${sha256.slice(0, 63)}0`, originalName: 'ferry.mp4', cleanSha256: sha256, cleanBytes: bytes, thumbnailSha256: null, width: 1280, height: 720, durationMs: 5000, reportJson: '{"mediaKind":"video","findings":[],"warnings":[]}', importSessionId: sessionId, createdAt: new Date().toISOString() }],
+    media: [{ id, kind: f.kind, format: f.format, originalSha256: `${sha256.slice(0, 63)}0`, originalName: f.originalName, cleanSha256: sha256, cleanBytes: bytes, thumbnailSha256: null, width: f.width, height: f.height, durationMs: f.durationMs, reportJson: JSON.stringify({ mediaKind: f.kind, findings: [], warnings: [] }), importSessionId: sessionId, createdAt: new Date().toISOString() }],
     posts: [],
     acceptedCount: 1,
     rejectedCount: 0,

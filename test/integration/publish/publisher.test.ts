@@ -11,6 +11,7 @@ import type { AirlockCore } from '../../../electron/services/core.ts';
 import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
+import { seedMedia } from '../../support/publish-kiosk.ts';
 import { makeVideo } from '../../support/video-fixtures.ts';
 
 let keyring: KeyringSession;
@@ -54,30 +55,13 @@ async function kioskWithApprovedPost(dataDir?: string): Promise<{ core: AirlockC
   await writeFile(temp, video);
   const blob = await core.blobs.adoptFile(temp);
   const approver = await ok<{ id: string }>(core.call('staff.create', { name: 'Bo Approver', role: 'approver', credential: { kind: 'pin', secret: '582914' } }));
-  const media = await seedMedia(core, blob.sha256, blob.bytes);
+  const media = await seedMedia(core, blob.sha256, blob.bytes, { width: 720, height: 1280 });
   let post = await ok<PostView>(core.call('posts.create', { caption: 'Ferry times change #harbour', targets: ['tiktok'], options: { tiktok: { privacyLevel: 'SELF_ONLY' } }, media: [{ mediaId: media, altText: 'A ferry leaving' }] }));
   post = await ok<PostView>(core.call('posts.submit', { id: post.id, version: post.version }));
   await ok(core.call('staff.signIn', { staffId: approver.id, secret: '582914' }));
   post = await ok<PostView>(core.call('posts.approve', { id: post.id, version: post.version }));
   post = await ok<PostView>(core.call('posts.schedule', { id: post.id, version: post.version, at: 'now' }));
   return { core, post, dataDir: dir };
-}
-
-async function seedMedia(core: AirlockCore, sha256: string, bytes: number): Promise<string> {
-  const id = `media-${sha256.slice(0, 8)}`;
-  const sessionId = `seed-${id}`;
-  await core.store.call('imports.begin', { id: sessionId, startedAt: new Date().toISOString(), sourcePath: '/seed', volume: null });
-  await core.store.call('imports.commit', {
-    sessionId,
-    finishedAt: new Date().toISOString(),
-    package: null,
-    media: [{ id, kind: 'video', format: 'mp4', originalSha256: `${sha256.slice(0, 63)}0`, originalName: 'ferry.mp4', cleanSha256: sha256, cleanBytes: bytes, thumbnailSha256: null, width: 720, height: 1280, durationMs: 5000, reportJson: '{"mediaKind":"video","findings":[],"warnings":[]}', importSessionId: sessionId, createdAt: new Date().toISOString() }],
-    posts: [],
-    acceptedCount: 1,
-    rejectedCount: 0,
-    resultJson: '{}',
-  });
-  return id;
 }
 
 describe('publisher', () => {

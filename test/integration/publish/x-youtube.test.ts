@@ -136,20 +136,7 @@ describe('photos with descriptions to X through the kiosk', () => {
     const temp = path.join(core.blobs.tmpDir, `${name}.jpg`);
     await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: colour, g: 90, b: 160 } } }).jpeg().toFile(temp);
     const blob = await core.blobs.adoptFile(temp);
-    const id = `photo-${blob.sha256.slice(0, 8)}`;
-    const sessionId = `seed-${id}`;
-    await core.store.call('imports.begin', { id: sessionId, startedAt: new Date().toISOString(), sourcePath: '/seed', volume: null });
-    await core.store.call('imports.commit', {
-      sessionId,
-      finishedAt: new Date().toISOString(),
-      package: null,
-      media: [{ id, kind: 'image', format: 'jpeg', originalSha256: `${blob.sha256.slice(0, 63)}0`, originalName: `${name}.jpg`, cleanSha256: blob.sha256, cleanBytes: blob.bytes, thumbnailSha256: null, width: 320, height: 240, durationMs: null, reportJson: '{"mediaKind":"image","findings":[],"warnings":[]}', importSessionId: sessionId, createdAt: new Date().toISOString() }],
-      posts: [],
-      acceptedCount: 1,
-      rejectedCount: 0,
-      resultJson: '{}',
-    });
-    return id;
+    return seedMedia(core, blob.sha256, blob.bytes, { kind: 'image', format: 'jpeg', originalName: `${name}.jpg`, width: 320, height: 240, durationMs: null });
   }
 
   it('an approved post with two described photos and one without reaches X with each description, set before the post', async () => {
