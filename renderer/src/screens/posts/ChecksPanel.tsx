@@ -1,6 +1,7 @@
 // Each target platform's verdict on the post: counters measured the way that platform counts,
 // blocking problems (red, ✕) and things worth a second look (amber, ⚠).
 import type { PlatformCheck } from '../../../../common/contract.ts';
+import { formatNumber } from '../../format.ts';
 import { platformName } from './post-words.ts';
 import { t } from '../../i18n/index.ts';
 import { counterLabel, ruleText } from '../../i18n/rule-text.ts';
@@ -43,7 +44,7 @@ export function ChecksPanel({ checks, checking }: { checks: PlatformCheck[]; che
                 {main ? (
                   <>
                     {' '}
-                    {main.used}/{main.limit} <span className="counter__label">{counterLabel(main.label)}</span>
+                    {formatNumber(main.used)}/{formatNumber(main.limit)} <span className="counter__label">{counterLabel(main.label)}</span>
                   </>
                 ) : null}
               </span>
@@ -53,7 +54,7 @@ export function ChecksPanel({ checks, checking }: { checks: PlatformCheck[]; che
             </p>
             {more.map((k) => (
               <p key={k.label} className={`counter counter--more${k.used > k.limit ? ' counter--over' : ''}`}>
-                <span className="counter__label">{counterLabel(k.label)}</span> {k.used}/{k.limit}
+                <span className="counter__label">{counterLabel(k.label)}</span> {formatNumber(k.used)}/{formatNumber(k.limit)}
               </p>
             ))}
             <IssueList checks={[c]} />
