@@ -320,23 +320,24 @@ export class AccountService {
         const key = descriptor.appKey(endpoints, row.account_id);
         if (descriptor.app === 'registered') registeredApp = key;
         if (!descriptor.revoke) {
+          // Nothing to ask the platform: say plainly that the sign-in ends on this kiosk only.
           const label = PLATFORM_LABELS[input.platform];
-          throw new AirlockError(
-            'accounts.revoke-unsupported',
-            `Airlock does not end ${label} sign-ins at ${label}, so it removed this one from this kiosk only. To end it there too, remove Airlock from the account's connected apps in ${label}'s settings.`,
-            `the platform notes name no revoke endpoint for ${row.platform}; the keychain entry and the row were removed`,
-          );
+          problem = {
+            message: `Airlock does not end ${label} sign-ins at ${label}, so it removed this one from this kiosk only. To end it there too, remove Airlock from the account's connected apps in ${label}'s settings.`,
+            detail: `accounts.revoke-unsupported: the platform notes name no revoke endpoint for ${row.platform}; the keychain entry and the row were removed`,
+          };
+        } else {
+          const app = await this.#o.vault.loadAppCredentials(key);
+          if (!app) throw new AirlockError('accounts.revoke-no-app', 'Airlock no longer has the app details needed to end the sign-in.', `no app credentials under ${key}`);
+          await descriptor.revoke(ctx, app, creds);
         }
-        const app = await this.#o.vault.loadAppCredentials(key);
-        if (!app) throw new AirlockError('accounts.revoke-no-app', 'Airlock no longer has the app details needed to end the sign-in.', `no app credentials under ${key}`);
-        await descriptor.revoke(ctx, app, creds);
       } else {
         await descriptor.revoke(ctx, creds);
       }
     } catch (err) {
       const e = err instanceof AirlockError ? err : new AirlockError('accounts.revoke-failed', 'The platform could not be reached.', err instanceof Error ? err.message : String(err));
       const label = PLATFORM_LABELS[input.platform];
-      problem = e.code === 'accounts.revoke-unsupported' && descriptor?.kind === 'oauth' ? { message: e.message, detail: `${e.code}: ${e.detail ?? ''}` } : {
+      problem = {
         message: `${label} did not confirm that it ended Airlock's sign-in (${e.message.replace(/\.$/, '')}). The account is removed from this kiosk anyway. To be sure, remove Airlock from the account's connected apps in ${label}.`,
         detail: `${e.code}${e.detail ? `: ${e.detail}` : ''}`,
       };

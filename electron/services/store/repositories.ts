@@ -5,6 +5,7 @@ import { postRepositories } from '../posts/posts-repositories.ts';
 import { publishRepositories } from '../publish/publish-repositories.ts';
 import { staffRepositories } from '../staff/staff-repositories.ts';
 import type { Db } from './database.ts';
+import type { Repository } from './group-commit.ts';
 
 export interface ImportSessionStart {
   id: string;
@@ -181,6 +182,9 @@ const importRepositories = {
 export const repositories = { ...importRepositories, ...staffRepositories, ...auditRepositories, ...postRepositories, ...publishRepositories } as const;
 
 export type Repositories = typeof repositories;
+
+/** The same table as the store's thread looks calls up in it: by name, arguments unchecked. */
+export const repositoryTable = repositories as unknown as Readonly<Record<string, Repository>>;
 export type RepositoryName = keyof Repositories;
 export type RepositoryArgs<K extends RepositoryName> = Parameters<Repositories[K]>[1];
 export type RepositoryResult<K extends RepositoryName> = ReturnType<Repositories[K]>;

@@ -4,8 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorValue } from '../../../common/errors.ts';
 import { openDatabase, type Db } from './database.ts';
-import { MAX_GROUP, runGroup, type Repository, type StoreCall } from './group-commit.ts';
-import { repositories } from './repositories.ts';
+import { MAX_GROUP, runGroup, type StoreCall } from './group-commit.ts';
+import { repositoryTable } from './repositories.ts';
 
 const port = parentPort!;
 let db: Db;
@@ -23,7 +23,7 @@ let flushing = false;
 function flush(): void {
   flushing = false;
   while (waiting.length > 0) {
-    for (const reply of runGroup(db, repositories as unknown as Record<string, Repository>, waiting.splice(0, MAX_GROUP))) port.postMessage(reply);
+    for (const reply of runGroup(db, repositoryTable, waiting.splice(0, MAX_GROUP))) port.postMessage(reply);
   }
 }
 

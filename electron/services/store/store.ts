@@ -4,8 +4,8 @@
 import { Worker } from 'node:worker_threads';
 import { AirlockError, type AirlockErrorValue } from '../../../common/errors.ts';
 import { openDatabase, type Db } from './database.ts';
-import { runGroup, type Repository, type StoreReply } from './group-commit.ts';
-import { repositories, type RepositoryArgs, type RepositoryName, type RepositoryResult } from './repositories.ts';
+import { runGroup, type StoreReply } from './group-commit.ts';
+import { repositoryTable, type RepositoryArgs, type RepositoryName, type RepositoryResult } from './repositories.ts';
 
 export interface Store {
   call<K extends RepositoryName>(name: K, args: RepositoryArgs<K>): Promise<RepositoryResult<K>>;
@@ -21,7 +21,7 @@ export function openInlineStore(file: string): Store {
   return {
     call: async (name, args) => {
       // The same transaction and the same error values a worker-hosted store would give.
-      const [reply] = runGroup(db, repositories as unknown as Record<string, Repository>, [{ id: nextId++, name, args }]);
+      const [reply] = runGroup(db, repositoryTable, [{ id: nextId++, name, args }]);
       if (!reply!.ok) throw AirlockError.fromValue(reply!.error);
       return reply!.value as never;
     },
