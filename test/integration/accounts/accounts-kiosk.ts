@@ -1,22 +1,19 @@
 // What the LinkedIn, Facebook and Instagram connect tests share: a real core with its own data
 // folder and keychain service, calls that must succeed or must be refused, the keychain entries
 // as secret-tool lists them, and whether any file in the data folder holds a given text.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { PlatformId } from '../../../common/platforms.ts';
 import type { ConnectEndpoints } from '../../../electron/services/accounts/connect-descriptor.ts';
 import type { AirlockCore, Clock } from '../../../electron/services/core.ts';
 import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
 import type { KeyringSession } from '../../support/keyring-session.ts';
 import { openTestCore, signInFirstAdmin, TEST_ADMIN, testPolicy } from '../../support/core.ts';
-
-const execFileAsync = promisify(execFile);
+import { callOk, callRefused, keychainKeys, type Refusal } from '../../support/core-calls.ts';
 
 export type Started = { flowId: string; authorizeUrl: string; opensIn: string; expiresAt: string };
-export type Refusal = { code: string; message: string; detail?: string };
+export type { Refusal } from '../../support/core-calls.ts';
 
 export interface AccountsKiosk {
   core: AirlockCore;
@@ -52,29 +49,19 @@ export async function openAccountsKiosk(o: {
     ...(o.publishPollMs !== undefined ? { publishPollMs: o.publishPollMs } : {}),
   });
   await signInFirstAdmin(core);
-  const ok = async <T,>(method: string, args: unknown = {}): Promise<T> => {
-    const result = await core.call(method, args);
-    if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message} (${result.error.detail ?? ''})`), { value: result.error });
-    return result.value as T;
+  const ok = <T,>(method: string, args: unknown = {}) => callOk<T>(core, method, args);
+  // Every file below a folder, each folder read once.
+  const files = async (dir: string): Promise<string[]> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const nested = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => files(path.join(dir, e.name))));
+    return entries.filter((e) => !e.isDirectory()).map((e) => path.join(dir, e.name)).concat(...nested);
   };
-  const refused = async (method: string, args: unknown = {}): Promise<Refusal> => {
-    const result = await core.call(method, args);
-    if (result.ok) throw new Error(`${method} was expected to fail`);
-    return result.error;
-  };
-  const files = async (dir: string): Promise<string[]> =>
-    (await readdir(dir, { withFileTypes: true })).flatMap((e) => (e.isDirectory() ? [] : [path.join(dir, e.name)])).concat(
-      ...(await Promise.all((await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => files(path.join(dir, e.name))))),
-    );
   return {
     core,
     dataDir,
     ok,
-    refused,
-    keychainKeys: async () => {
-      const { stdout, stderr } = await execFileAsync('secret-tool', ['search', '--all', 'service', o.service], { env: o.keyring.env });
-      return [...`${stdout}${stderr}`.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1] as string).sort();
-    },
+    refused: (method, args = {}) => callRefused(core, method, args),
+    keychainKeys: () => keychainKeys(o.keyring, o.service),
     dataFolderHolds: async (text) => {
       for (const file of await files(dataDir)) if ((await readFile(file)).includes(text)) return true;
       return false;

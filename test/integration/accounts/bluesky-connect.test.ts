@@ -1,8 +1,6 @@
 // Connecting Bluesky with a handle and an app password through the real core, against the real
 // reference PDS on loopback, with the session in a real Secret Service; disconnect ends the
 // session at the PDS (deleteSession) before removing the keychain entry and the row.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountHealth } from '../../../common/contract.ts';
 import { readBlueskyCredentials } from '../../../electron/platforms/bluesky/bluesky-session.ts';
@@ -11,8 +9,8 @@ import { KeychainSecretStore } from '../../../electron/services/vault/secret-sto
 import { startBlueskyServer, type BlueskyAccount, type BlueskyServer } from '../../support/bluesky-pds.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
+import { keychainKeys } from '../../support/core-calls.ts';
 
-const execFileAsync = promisify(execFile);
 const SERVICE = 'Airlock-test-bluesky-accounts';
 
 let keyring: KeyringSession;
@@ -20,10 +18,7 @@ let server: BlueskyServer;
 let alice: BlueskyAccount;
 let core: AirlockCore;
 
-async function keychainKeys(): Promise<string[]> {
-  const { stdout, stderr } = await execFileAsync('secret-tool', ['search', '--all', 'service', SERVICE], { env: keyring.env });
-  return [...`${stdout}${stderr}`.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1] as string).sort();
-}
+const keychain = () => keychainKeys(keyring, SERVICE);
 
 beforeAll(async () => {
   keyring = await startKeyringSession();
@@ -50,13 +45,13 @@ describe('connecting Bluesky with an app password', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.message).toContain('main password');
-    expect(await keychainKeys()).toEqual([]);
+    expect(await keychain()).toEqual([]);
   });
 
   it('refuses a wrong app password in plain words and stores nothing', async () => {
     const result = await core.call('accounts.connectAppPassword', { platform: 'bluesky', identifier: alice.handle, appPassword: 'aaaa-bbbb-cccc-dddd', service: server.pdsUrl });
     expect(result.ok).toBe(false);
-    expect(await keychainKeys()).toEqual([]);
+    expect(await keychain()).toEqual([]);
     const listed = await core.call('accounts.list', {});
     expect(listed.ok && (listed.value as { accounts: unknown[] }).accounts).toEqual([]);
   });
@@ -66,7 +61,7 @@ describe('connecting Bluesky with an app password', () => {
     if (!result.ok) throw new Error(result.error.detail ?? result.error.message);
     const account = result.value as AccountHealth;
     expect(account).toMatchObject({ platform: 'bluesky', accountId: alice.did, displayName: `@${alice.handle}`, apiBase: server.pdsUrl, status: 'healthy', refreshExpiresAt: null });
-    expect(await keychainKeys()).toContain(`account:bluesky:${encodeURIComponent(alice.did)}:credentials`);
+    expect(await keychain()).toContain(`account:bluesky:${encodeURIComponent(alice.did)}:credentials`);
     const stored = await core.vault.loadAccountCredentials('bluesky', alice.did);
     expect(stored?.refreshToken).toBe(alice.appPassword);
     const api = JSON.stringify(await core.call('accounts.list', {}));
@@ -83,7 +78,7 @@ describe('connecting Bluesky with an app password', () => {
     // The refresh JWT no longer opens anything at the PDS.
     const refresh = await fetch(`${server.pdsUrl}/xrpc/com.atproto.server.refreshSession`, { method: 'POST', headers: { authorization: `Bearer ${refreshJwt}` } });
     expect(refresh.status).toBeGreaterThanOrEqual(400);
-    expect(await keychainKeys()).toEqual([]);
+    expect(await keychain()).toEqual([]);
     const listed = await core.call('accounts.list', {});
     expect(listed.ok && (listed.value as { accounts: unknown[] }).accounts).toEqual([]);
   });

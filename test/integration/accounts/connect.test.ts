@@ -2,8 +2,6 @@
 // tokens in a real Secret Service: OAuth for native apps (TikTok's hex PKCE and Mastodon's
 // per-instance app with S256), the loopback redirect's refusals (wrong state, replay, too late),
 // token health and renewal, and disconnect revoking at the platform before removing everything.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountHealth } from '../../../common/contract.ts';
 import { AccountService } from '../../../electron/services/accounts/account-service.ts';
@@ -17,8 +15,8 @@ import { KeychainSecretStore } from '../../../electron/services/vault/secret-sto
 import { openTestCore, signInFirstAdmin, TEST_ADMIN, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
 import { consent } from '../../support/consent.ts';
+import { callOk, callRefused, keychainKeys } from '../../support/core-calls.ts';
 
-const execFileAsync = promisify(execFile);
 const SERVICE = 'Airlock-test-accounts';
 
 let keyring: KeyringSession;
@@ -30,22 +28,11 @@ let nowMs = Date.parse('2026-11-22T09:00:00Z');
 const clock = { now: () => new Date(nowMs) };
 const TIMEOUT_MS = 10 * 60_000;
 
-async function keychainKeys(): Promise<string[]> {
-  const { stdout, stderr } = await execFileAsync('secret-tool', ['search', '--all', 'service', SERVICE], { env: keyring.env });
-  return [...`${stdout}${stderr}`.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1] as string).sort();
-}
+const keychain = () => keychainKeys(keyring, SERVICE);
 
-async function ok<T>(method: string, args: unknown = {}): Promise<T> {
-  const result = await core.call(method, args);
-  if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { value: result.error });
-  return result.value as T;
-}
+const ok = <T,>(method: string, args: unknown = {}) => callOk<T>(core, method, args);
 
-async function refused(method: string, args: unknown = {}): Promise<{ code: string; message: string; detail?: string }> {
-  const result = await core.call(method, args);
-  if (result.ok) throw new Error(`${method} was expected to fail`);
-  return result.error;
-}
+const refused = (method: string, args: unknown = {}) => callRefused(core, method, args);
 
 /** Moves the clock; the idle lock then asks for the PIN again, as it would at the kiosk. */
 async function advance(ms: number): Promise<void> {
@@ -233,17 +220,17 @@ describe('connecting TikTok', () => {
 
   it('disconnects: revokes at TikTok, then removes the keychain entry and the row', async () => {
     const creds = await core.vault.loadAccountCredentials('tiktok', 'open-harbour');
-    expect(await keychainKeys()).toContain('account:tiktok:open-harbour:credentials');
+    expect(await keychain()).toContain('account:tiktok:open-harbour:credentials');
     const result = await ok<{ removed: true; revoked: boolean; problem: unknown }>('accounts.disconnect', { platform: 'tiktok', accountId: 'open-harbour' });
     expect(result).toEqual({ removed: true, revoked: true, problem: null });
     expect(tiktok.requests().filter((r) => r.endpoint === 'revoke').map((r) => r.status)).toEqual([200]);
     const afterRevoke = await fetch(`${tiktok.origin}${TIKTOK_PATHS.creatorInfo}`, { method: 'POST', headers: { authorization: `Bearer ${creds!.accessToken}`, 'content-type': 'application/json' }, body: '{}' });
     expect(afterRevoke.status).toBe(401);
-    expect(await keychainKeys()).not.toContain('account:tiktok:open-harbour:credentials');
+    expect(await keychain()).not.toContain('account:tiktok:open-harbour:credentials');
     expect(await core.vault.loadAccountCredentials('tiktok', 'open-harbour')).toBeNull();
     expect((await ok<{ accounts: AccountHealth[] }>('accounts.list')).accounts).toEqual([]);
     // The organisation's app stays: IT provisioned it for the next account.
-    expect(await keychainKeys()).toContain('app:tiktok:client-credentials');
+    expect(await keychain()).toContain('app:tiktok:client-credentials');
   });
 
   it('still removes everything when TikTok cannot confirm the revoke, and says so', async () => {
@@ -256,7 +243,7 @@ describe('connecting TikTok', () => {
     expect(result.problem?.message).toContain('TikTok did not confirm');
     expect(result.problem?.message).toContain('removed from this kiosk anyway');
     expect(result.problem?.detail).toContain('HTTP 503');
-    expect(await keychainKeys()).not.toContain('account:tiktok:open-harbour:credentials');
+    expect(await keychain()).not.toContain('account:tiktok:open-harbour:credentials');
     expect((await ok<{ accounts: AccountHealth[] }>('accounts.list')).accounts).toEqual([]);
     const log = await ok<{ entries: { details: { revoked: boolean } }[] }>('audit.list', { kind: 'account.disconnected' });
     expect(log.entries.map((e) => e.details.revoked).sort()).toEqual([false, true]);
@@ -290,13 +277,13 @@ describe('connecting Mastodon', () => {
   it('disconnects: revokes the token with the account\'s own app, then removes token and app', async () => {
     const simAccount = mastodon.accounts()[0]!;
     const creds = await core.vault.loadAccountCredentials('mastodon', simAccount.id);
-    expect((await keychainKeys()).filter((k) => k.startsWith('app:mastodon-'))).toHaveLength(1);
+    expect((await keychain()).filter((k) => k.startsWith('app:mastodon-'))).toHaveLength(1);
     const result = await ok<{ revoked: boolean }>('accounts.disconnect', { platform: 'mastodon', accountId: simAccount.id });
     expect(result.revoked).toBe(true);
     expect(mastodon.requests().filter((r) => r.endpoint === 'revoke').map((r) => r.status)).toEqual([200]);
     const me = await fetch(`${mastodon.origin}/api/v1/accounts/verify_credentials`, { headers: { authorization: `Bearer ${creds!.accessToken}` } });
     expect(me.status).toBe(401);
-    const left = await keychainKeys();
+    const left = await keychain();
     expect(left.filter((k) => k.startsWith('account:mastodon:') || k.startsWith('app:mastodon-'))).toEqual([]);
   });
 });
@@ -317,7 +304,7 @@ describe('connecting X', () => {
     expect(result.revoked).toBe(true);
     const me = await fetch(`${x.origin}/2/users/me`, { headers: { authorization: `Bearer ${creds!.accessToken}` } });
     expect(me.status).toBe(401);
-    expect(await keychainKeys()).not.toContain('account:x:1600000000000000001:credentials');
+    expect(await keychain()).not.toContain('account:x:1600000000000000001:credentials');
   });
 });
 

@@ -10,6 +10,7 @@ import type { AirlockCore } from '../../../electron/services/core.ts';
 import { KeychainSecretStore } from '../../../electron/services/vault/secret-store.ts';
 import { openTestCore, signInFirstAdmin, TEST_ADMIN, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
+import { callOk, callRefused } from '../../support/core-calls.ts';
 
 const ACCOUNT = { openId: 'open-harbour', username: 'harbourcity', nickname: 'Harbour City', privacyLevelOptions: ['PUBLIC_TO_EVERYONE' as const, 'SELF_ONLY' as const], maxVideoPostDurationSec: 180, commentDisabled: true };
 
@@ -19,17 +20,9 @@ let core: AirlockCore;
 let nowMs = Date.parse('2026-11-22T09:00:00Z');
 const clock = { now: () => new Date(nowMs) };
 
-async function ok<T>(method: string, args: unknown = {}): Promise<T> {
-  const result = await core.call(method, args);
-  if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { value: result.error });
-  return result.value as T;
-}
+const ok = <T,>(method: string, args: unknown = {}) => callOk<T>(core, method, args);
 
-async function refused(method: string, args: unknown = {}): Promise<{ code: string; message: string; detail?: string }> {
-  const result = await core.call(method, args);
-  if (result.ok) throw new Error(`${method} was expected to fail`);
-  return result.error;
-}
+const refused = (method: string, args: unknown = {}) => callRefused(core, method, args);
 
 const creatorQueries = () => tiktok.requests().filter((r) => r.endpoint === 'creator_info').length;
 

@@ -17,20 +17,13 @@ import type { AirlockCore } from '../../../electron/services/core.ts';
 import { TrainingSecretStore } from '../../../electron/services/vault/memory-secret-store.ts';
 import { openTestCore, signInFirstAdmin, testPolicy } from '../../support/core.ts';
 import { consent } from '../../support/consent.ts';
+import { callOk, callRefused } from '../../support/core-calls.ts';
 
 let core: AirlockCore;
 
-async function ok<T>(method: string, args: unknown = {}, on: AirlockCore = core): Promise<T> {
-  const result = await on.call(method, args);
-  if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { value: result.error });
-  return result.value as T;
-}
+const ok = <T,>(method: string, args: unknown = {}, on: AirlockCore = core) => callOk<T>(on, method, args);
 
-async function refused(on: AirlockCore, method: string, args: unknown = {}): Promise<{ code: string; message: string }> {
-  const result = await on.call(method, args);
-  if (result.ok) throw new Error(`${method} was expected to fail`);
-  return result.error;
-}
+const refused = callRefused;
 
 type Started = { flowId: string; authorizeUrl: string; opensIn: string };
 type Listed = { accounts: AccountHealth[]; platforms: ConnectablePlatform[] };

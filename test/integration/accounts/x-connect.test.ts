@@ -2,8 +2,6 @@
 // kinds of X app (platform-apis.md §2.1): a native app (a public client, no secret: client_id in
 // the body of every token and revoke request) and a confidential client (HTTP Basic). Connect,
 // renewal and disconnect for each; an app of the wrong kind is refused by X and nothing is kept.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountHealth } from '../../../common/contract.ts';
 import { X_PATHS } from '../../../electron/platforms/x/protocol.ts';
@@ -13,8 +11,8 @@ import { KeychainSecretStore } from '../../../electron/services/vault/secret-sto
 import { openTestCore, signInFirstAdmin, TEST_ADMIN, testPolicy } from '../../support/core.ts';
 import { consent } from '../../support/consent.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
+import { callOk, callRefused, keychainKeys } from '../../support/core-calls.ts';
 
-const execFileAsync = promisify(execFile);
 const SERVICE = 'Airlock-test-x-connect';
 const ACCOUNT = { id: '1600000000000000007', username: 'harbourcity', name: 'Harbour City' };
 const SECRET = 'x-confidential-secret-7c2e91';
@@ -26,10 +24,7 @@ const clock = { now: () => new Date(nowMs) };
 
 type Started = { flowId: string; authorizeUrl: string };
 
-async function keychainKeys(): Promise<string[]> {
-  const { stdout, stderr } = await execFileAsync('secret-tool', ['search', '--all', 'service', SERVICE], { env: keyring.env });
-  return [...`${stdout}${stderr}`.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1] as string).sort();
-}
+const keychain = () => keychainKeys(keyring, SERVICE);
 
 /** A core whose X endpoints are one simulator; each kind of X app gets its own. */
 async function xCore(x: XSimulator): Promise<AirlockCore> {
@@ -46,17 +41,9 @@ async function xCore(x: XSimulator): Promise<AirlockCore> {
   return core;
 }
 
-async function ok<T>(core: AirlockCore, method: string, args: unknown = {}): Promise<T> {
-  const result = await core.call(method, args);
-  if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { value: result.error });
-  return result.value as T;
-}
+const ok = callOk;
 
-async function refused(core: AirlockCore, method: string, args: unknown = {}): Promise<{ code: string; message: string; detail?: string }> {
-  const result = await core.call(method, args);
-  if (result.ok) throw new Error(`${method} was expected to fail`);
-  return result.error;
-}
+const refused = callRefused;
 
 /** Moves the clock; the idle lock then asks for the PIN again, as it would at the kiosk. */
 async function advance(core: AirlockCore, ms: number): Promise<void> {
@@ -77,7 +64,7 @@ async function refusedConnect(core: AirlockCore): Promise<{ code: string; detail
   await consent(started.authorizeUrl);
   const error = await refused(core, 'accounts.finishConnect', { flowId: started.flowId });
   expect((await ok<{ accounts: AccountHealth[] }>(core, 'accounts.list')).accounts).toEqual([]);
-  expect((await keychainKeys()).filter((k) => k.startsWith('account:x:'))).toEqual([]);
+  expect((await keychain()).filter((k) => k.startsWith('account:x:'))).toEqual([]);
   return error;
 }
 
@@ -101,7 +88,7 @@ async function disconnects(core: AirlockCore, x: XSimulator): Promise<void> {
   expect(result.revoked).toBe(true);
   const me = await fetch(`${x.origin}${X_PATHS.me}`, { headers: { authorization: `Bearer ${creds!.accessToken}` } });
   expect(me.status).toBe(401);
-  expect(await keychainKeys()).not.toContain(`account:x:${ACCOUNT.id}:credentials`);
+  expect(await keychain()).not.toContain(`account:x:${ACCOUNT.id}:credentials`);
 }
 
 const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({

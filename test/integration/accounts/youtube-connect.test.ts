@@ -3,8 +3,6 @@
 // system picks, PKCE S256, access_type=offline), channels.list naming the channel, the loopback
 // redirect refusing a forged state, renewal that keeps Google's refresh token, and disconnect
 // revoking at Google's revoke endpoint before removing the keychain entry and the row.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountHealth } from '../../../common/contract.ts';
 import { YOUTUBE_PATHS, YOUTUBE_SCOPES } from '../../../electron/platforms/youtube/protocol.ts';
@@ -14,8 +12,8 @@ import { KeychainSecretStore } from '../../../electron/services/vault/secret-sto
 import { openTestCore, signInFirstAdmin, TEST_ADMIN, testPolicy } from '../../support/core.ts';
 import { startKeyringSession, type KeyringSession } from '../../support/keyring-session.ts';
 import { consent } from '../../support/consent.ts';
+import { callOk, callRefused, keychainKeys } from '../../support/core-calls.ts';
 
-const execFileAsync = promisify(execFile);
 const SERVICE = 'Airlock-test-youtube-accounts';
 const CHANNEL = { id: 'UCharbourCity000000000001', title: 'Harbour City Council', customUrl: '@harbourcity' };
 
@@ -25,22 +23,11 @@ let core: AirlockCore;
 let nowMs = Date.parse('2026-11-22T09:00:00Z');
 const clock = { now: () => new Date(nowMs) };
 
-async function keychainKeys(): Promise<string[]> {
-  const { stdout, stderr } = await execFileAsync('secret-tool', ['search', '--all', 'service', SERVICE], { env: keyring.env });
-  return [...`${stdout}${stderr}`.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1] as string).sort();
-}
+const keychain = () => keychainKeys(keyring, SERVICE);
 
-async function ok<T>(method: string, args: unknown = {}): Promise<T> {
-  const result = await core.call(method, args);
-  if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { value: result.error });
-  return result.value as T;
-}
+const ok = <T,>(method: string, args: unknown = {}) => callOk<T>(core, method, args);
 
-async function refused(method: string, args: unknown = {}): Promise<{ code: string; message: string; detail?: string }> {
-  const result = await core.call(method, args);
-  if (result.ok) throw new Error(`${method} was expected to fail`);
-  return result.error;
-}
+const refused = (method: string, args: unknown = {}) => callRefused(core, method, args);
 
 async function advance(ms: number): Promise<void> {
   nowMs += ms;
@@ -155,13 +142,13 @@ describe('connecting YouTube', () => {
 
   it('disconnects: revokes at Google, then removes the keychain entry and the row', async () => {
     const creds = await core.vault.loadAccountCredentials('youtube', CHANNEL.id);
-    expect(await keychainKeys()).toContain(`account:youtube:${CHANNEL.id}:credentials`);
+    expect(await keychain()).toContain(`account:youtube:${CHANNEL.id}:credentials`);
     const result = await ok<{ removed: true; revoked: boolean; problem: unknown }>('accounts.disconnect', { platform: 'youtube', accountId: CHANNEL.id });
     expect(result).toEqual({ removed: true, revoked: true, problem: null });
     expect(youtube.requests().filter((r) => r.endpoint === 'revoke').map((r) => r.status)).toEqual([200]);
     // The whole grant ended at Google: the access token is refused too.
     expect((await channelsAs(creds!.accessToken)).status).toBe(401);
-    const keys = await keychainKeys();
+    const keys = await keychain();
     expect(keys).not.toContain(`account:youtube:${CHANNEL.id}:credentials`);
     expect(await core.vault.loadAccountCredentials('youtube', CHANNEL.id)).toBeNull();
     expect((await ok<{ accounts: AccountHealth[] }>('accounts.list')).accounts).toEqual([]);
@@ -179,7 +166,7 @@ describe('connecting YouTube', () => {
     expect(result.revoked).toBe(false);
     expect(result.problem?.message).toContain('YouTube did not confirm');
     expect(result.problem?.detail).toContain('HTTP 503');
-    expect(await keychainKeys()).not.toContain('account:youtube:UCotherChannel00000000002:credentials');
+    expect(await keychain()).not.toContain('account:youtube:UCotherChannel00000000002:credentials');
     expect((await ok<{ accounts: AccountHealth[] }>('accounts.list')).accounts).toEqual([]);
   });
 });
